@@ -1,0 +1,1 @@
+"""Axis Edge Storage integration for Home Assistant."""

@@ -1,0 +1,54 @@
+"""The client of one device: every Edge storage API on one transport."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from .client import DEFAULT_TIMEOUT, VapixClient
+from .device_info import DeviceInfoApi
+from .disk_properties import DiskPropertiesApi
+from .disks import DiskManagementApi
+from .export import ExportApi
+from .network_shares import NetworkShareApi
+from .params import ParamApi
+from .recordings import RecordingApi
+from .storage_limit import StorageLimitApi
+
+
+class AxisEdgeStorage:
+    """Edge storage of one Axis device.
+
+    The aiohttp session is injected (Home Assistant's shared session) and never closed here.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        *,
+        username: str,
+        password: str,
+        port: int | None = None,
+        protocol: str = "http",
+        verify_ssl: bool = True,
+        request_timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Describe the device; nothing is sent until the first call."""
+        self.client = VapixClient(
+            session,
+            host,
+            username=username,
+            password=password,
+            port=port,
+            protocol=protocol,
+            verify_ssl=verify_ssl,
+            request_timeout=request_timeout,
+        )
+        self.device_info = DeviceInfoApi(self.client)
+        self.params = ParamApi(self.client)
+        self.disks = DiskManagementApi(self.client)
+        self.disk_properties = DiskPropertiesApi(self.client)
+        self.network_shares = NetworkShareApi(self.client)
+        self.recordings = RecordingApi(self.client)
+        self.exports = ExportApi(self.client)
+        self.storage_limits = StorageLimitApi(self.client)

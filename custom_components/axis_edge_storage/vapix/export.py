@@ -1,0 +1,229 @@
+"""Export recording API: capabilities, properties, streamed export, export to USB, jobs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from .api import SCHEMA_VERSION, ApiHandler
+from .client import Stream
+from .errors import Api, VapixResponseError
+from .models import (
+    ExportCapabilities,
+    ExportJob,
+    ExportJobState,
+    ExportJobStatus,
+    ExportProperties,
+    SchemaVersion,
+)
+from .xml import (
+    Node,
+    format_time,
+    parse_xml,
+    raise_for_error,
+    require,
+    to_datetime,
+    to_int,
+    to_str,
+)
+
+BASE = "axis-cgi/record/export"
+MATROSKA = "matroska"
+ZIP_AES256 = "zip-aes256"
+USB_DISK = "USB_DISK"
+_ERROR_BODY_LIMIT = 64 * 1024
+_MEDIA_TYPES = ("video/x-matroska", "video/matroska", "application/zip", "application/octet-stream")
+
+
+def parse_capabilities(root: Node) -> ExportCapabilities:
+    """Read a capabilities.cgi answer."""
+    formats = tuple(
+        f for node in root.iter("ExportCapabilities") if (f := to_str(node.get("ExportFormat")))
+    )
+    encryptions = tuple(
+        e for node in root.iter("ExportEncryption") if (e := to_str(node.get("EncryptionFormat")))
+    )
+    return ExportCapabilities(formats, encryptions)
+
+
+def parse_properties(root: Node) -> tuple[ExportProperties, ...]:
+    """Read a properties.cgi answer; `start` is the proper (key-frame) start."""
+    return tuple(
+        ExportProperties(
+            recording_id=recording_id,
+            export_format=to_str(node.get("ExportFormat")),
+            encryption_format=to_str(node.get("EncryptionFormat")),
+            estimated_size_kb=to_int(node.get("EstimatedFileSize")),
+            start=to_datetime(node.get("Starttime")),
+            stop=to_datetime(node.get("Stoptime")),
+        )
+        for node in root.iter("ExportProperties")
+        if (recording_id := to_str(node.get("RecordingId", "RecordingID"))) is not None
+    )
+
+
+def parse_job_status(job_id: int, root: Node) -> ExportJobStatus:
+    """Read a getjobstatus.cgi answer. A failed job is a status, not an exception."""
+    node = root.find("JobStatus")
+    if node is None:
+        raise_for_error(Api.EXPORT_RECORDING, root)
+        raise VapixResponseError("unexpected getjobstatus.cgi answer: no <JobStatus>")
+    description = to_str(node.get("ErrorDescription", "Description"))
+    if description is None and (error := root.find("ErrorDescription")) is not None:
+        description = to_str(error.text)
+    return ExportJobStatus(
+        job_id=job_id,
+        state=ExportJobState(to_str(node.get("Status")) or "Failed"),
+        progress=to_int(node.get("Progress")),
+        description=description,
+    )
+
+
+class ExportStream:
+    """An export being downloaded: file name, media type, length and the body in chunks."""
+
+    def __init__(self, stream: Stream) -> None:
+        """Wrap a checked stream."""
+        self._stream = stream
+
+    @property
+    def filename(self) -> str | None:
+        """The file name the device proposes (Content-Disposition)."""
+        return self._stream.content_disposition_filename
+
+    @property
+    def content_type(self) -> str:
+        """video/x-matroska, or application/zip for an encrypted export."""
+        return self._stream.content_type
+
+    @property
+    def content_length(self) -> int | None:
+        """The length the device announced, if any."""
+        return self._stream.content_length
+
+    def iter_chunks(self, chunk_size: int = 1 << 20) -> AsyncIterator[bytes]:
+        """Yield the file in chunks; a broken connection raises `VapixConnectionError`."""
+        return self._stream.iter_chunks(chunk_size)
+
+
+class ExportApi(ApiHandler):
+    """record/export/*.cgi."""
+
+    api = Api.EXPORT_RECORDING
+
+    async def schema_versions(self) -> tuple[SchemaVersion, ...]:
+        """Return the XML schema versions of the Export recording API."""
+        return await self._schema_versions(f"{BASE}/schemaversions.cgi")
+
+    async def capabilities(self) -> ExportCapabilities:
+        """Return the export and encryption formats."""
+        root = await self._xml(f"{BASE}/capabilities.cgi", {"schemaversion": SCHEMA_VERSION})
+        return parse_capabilities(root)
+
+    async def properties(
+        self,
+        recording_id: str,
+        disk_id: str,
+        *,
+        start: datetime | None = None,
+        stop: datetime | None = None,
+        export_format: str | None = MATROSKA,
+        encryption_format: str | None = None,
+    ) -> ExportProperties:
+        """Return the proper start (key frame), stop and estimated size of an export."""
+        params = {
+            "schemaversion": SCHEMA_VERSION,
+            "recordingid": recording_id,
+            "diskid": disk_id,
+            "starttime": format_time(start) if start is not None else None,
+            "stoptime": format_time(stop) if stop is not None else None,
+            "exportformat": export_format,
+            "encryptionformat": encryption_format,
+        }
+        found = parse_properties(await self._xml(f"{BASE}/properties.cgi", params))
+        if not found:
+            raise VapixResponseError("properties.cgi answered no <ExportProperties>")
+        return found[0]
+
+    @asynccontextmanager
+    async def export(
+        self,
+        recording_id: str,
+        disk_id: str,
+        *,
+        start: datetime | None = None,
+        stop: datetime | None = None,
+        export_format: str = MATROSKA,
+        password: str | None = None,
+        encryption_format: str | None = None,
+        filename: str | None = None,
+    ) -> AsyncIterator[ExportStream]:
+        """Open an export as a stream; never holds the file in memory.
+
+        The device reports errors as HTTP 200 with an XML body, so the Content-Type decides:
+        an XML answer raises the device's `VapixRequestError`.
+        """
+        if password is not None and encryption_format is None:
+            encryption_format = ZIP_AES256
+        params = {
+            "schemaversion": SCHEMA_VERSION,
+            "recordingid": recording_id,
+            "diskid": disk_id,
+            "exportformat": export_format,
+            "starttime": format_time(start) if start is not None else None,
+            "stoptime": format_time(stop) if stop is not None else None,
+            "filename": filename,
+            "password": password,
+            "encryptionformat": encryption_format,
+        }
+        async with self._client.stream(f"{BASE}/exportrecording.cgi", params) as stream:
+            if stream.content_type not in _MEDIA_TYPES:
+                body = await stream.read_all(_ERROR_BODY_LIMIT)
+                root = parse_xml(body)
+                raise_for_error(self.api, root)
+                raise VapixResponseError(
+                    f"exportrecording.cgi answered {stream.content_type or 'no content type'}"
+                )
+            yield ExportStream(stream)
+
+    async def export_to_external(
+        self,
+        recording_id: str,
+        disk_id: str,
+        *,
+        external_disk_id: str = USB_DISK,
+        start: datetime | None = None,
+        stop: datetime | None = None,
+        export_format: str = MATROSKA,
+        file_path: str | None = None,
+        password: str | None = None,
+        encryption_format: str | None = None,
+    ) -> ExportJob:
+        """Start exporting to an external disk (USB); one job at a time per device."""
+        if password is not None and encryption_format is None:
+            encryption_format = ZIP_AES256
+        params = {
+            "schemaversion": SCHEMA_VERSION,
+            "recordingid": recording_id,
+            "diskid": disk_id,
+            "externaldiskid": external_disk_id,
+            "exportformat": export_format,
+            "starttime": format_time(start) if start is not None else None,
+            "stoptime": format_time(stop) if stop is not None else None,
+            "filepath": file_path,
+            "password": password,
+            "encryptionformat": encryption_format,
+        }
+        root = await self._xml(f"{BASE}/exporttoexternal.cgi", params)
+        node = require(root, "ExportToExternal")
+        job_id = to_int(node.get("JobId", "JobID"))
+        if job_id is None:
+            raise VapixResponseError("exporttoexternal.cgi answered no JobId")
+        return ExportJob(job_id, to_str(node.get("FilePath")))
+
+    async def job_status(self, job_id: int) -> ExportJobStatus:
+        """Return the status of an export-to-external job."""
+        params = {"schemaversion": SCHEMA_VERSION, "jobid": job_id}
+        response = await self._client.request("GET", f"{BASE}/getjobstatus.cgi", params)
+        return parse_job_status(job_id, parse_xml(response.text))

@@ -1,0 +1,210 @@
+"""Tolerant XML reading for VAPIX responses, on top of xmltodict.
+
+Real devices differ from the documentation: namespaces come and go, wrappers are added or
+missing, booleans are yes/no, true/false or upper-case, numbers have negative sentinels. The
+helpers here look elements up by local name at any depth, ignore namespaces and unknown
+attributes, and never turn a parse failure into an empty result: malformed input raises
+`VapixResponseError`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+
+from .errors import Api, VapixRequestError, VapixResponseError, code_for_description
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1].lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One XML element: local tag name, attributes (by lower-case local name), text, children."""
+
+    tag: str
+    attrs: Mapping[str, str] = field(default_factory=dict)
+    text: str = ""
+    children: tuple[Node, ...] = ()
+
+    def iter(self, tag: str) -> Iterator[Node]:
+        """Yield this element and its descendants named `tag` (local name, any case)."""
+        wanted = tag.lower()
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            if node.tag == wanted:
+                yield node
+            stack.extend(reversed(node.children))
+
+    def find(self, tag: str) -> Node | None:
+        """Return the first element named `tag` at any depth, or None."""
+        return next(self.iter(tag), None)
+
+    def get(self, *names: str) -> str | None:
+        """Return the first present attribute among `names` (local name, any case)."""
+        for name in names:
+            value = self.attrs.get(name.lower())
+            if value is not None:
+                return value
+        return None
+
+
+def _build(tag: str, value: Any) -> Node:
+    if value is None:
+        return Node(_local(tag))
+    if not isinstance(value, dict):
+        return Node(_local(tag), text=str(value).strip())
+    attrs: dict[str, str] = {}
+    children: list[Node] = []
+    text = ""
+    for key, item in value.items():
+        if key.startswith("@"):
+            name = key[1:]
+            if name == "xmlns" or name.startswith("xmlns:"):
+                continue
+            attrs[_local(name)] = "" if item is None else str(item)
+        elif key == "#text":
+            text = str(item).strip()
+        else:
+            items = item if isinstance(item, list) else [item]
+            children.extend(_build(key, child) for child in items)
+    return Node(_local(tag), attrs, text, tuple(children))
+
+
+def parse_xml(text: str | bytes) -> Node:
+    """Parse a VAPIX XML document into a `Node` tree. Malformed input raises."""
+    try:
+        document = xmltodict.parse(text, disable_entities=True)
+    except (ExpatError, ValueError, TypeError, UnicodeError, AttributeError) as err:
+        raise VapixResponseError(f"malformed XML from the device: {err}") from None
+    if not isinstance(document, dict) or len(document) != 1:
+        raise VapixResponseError("malformed XML from the device: no root element")
+    ((tag, value),) = document.items()
+    return _build(tag, value)
+
+
+def raise_for_error(api: Api, root: Node) -> None:
+    """Raise `VapixRequestError` when `root` holds a VAPIX error at any depth.
+
+    Accepts ``<Error><GeneralError><ErrorCode/><ErrorDescription/></GeneralError></Error>``,
+    a bare ``<ErrorCode>``/``<ErrorDescription>`` at any depth, and ``GeneralError`` without
+    children.
+    """
+    code_node = root.find("ErrorCode")
+    description_node = root.find("ErrorDescription")
+    general = root.find("GeneralError")
+    if code_node is None and description_node is None and general is None:
+        return
+    description = description_node.text if description_node is not None else None
+    code = to_int(code_node.text) if code_node is not None else None
+    if code is None and general is not None:
+        code = to_int(general.get("ErrorCode", "code"))
+    if code is None and description:
+        code = code_for_description(api, description)
+    raise VapixRequestError(api, code, description)
+
+
+def require(root: Node, tag: str) -> Node:
+    """Return the first element named `tag`, or raise `VapixResponseError`."""
+    node = root.find(tag)
+    if node is None:
+        raise VapixResponseError(f"unexpected response from the device: no <{tag}> element")
+    return node
+
+
+_TRUE = {"yes", "true", "1", "on"}
+_FALSE = {"no", "false", "0", "off"}
+
+
+def to_bool(value: str | None) -> bool | None:
+    """Read yes/no, true/false, 1/0 in any case; None when absent or unknown."""
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return None
+
+
+def to_int(value: str | None) -> int | None:
+    """Read an integer (also "12.0"); None when absent or not a number."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return int(number)
+
+
+def to_str(value: str | None) -> str | None:
+    """Return a stripped string, None for absent or empty."""
+    if value is None:
+        return None
+    text = value.strip()
+    return text or None
+
+
+_TIME = re.compile(
+    r"^\s*(\d{4})-?(\d{2})-?(\d{2})[T ](\d{1,3}):?(\d{2}):?(\d{2})(?:[.,](\d+))?"
+    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def to_datetime(value: str | None) -> datetime | None:
+    """Read a VAPIX time (ISO 8601, optional fraction and offset) as an aware UTC datetime.
+
+    Tolerates the compact form (``20110812T081211Z``), a three-digit hour as in the
+    specification's own example (``2011-08-13T010:30:30Z``), and no offset (taken as UTC).
+    Returns None for absent, empty or unreadable values.
+    """
+    if value is None or not value.strip():
+        return None
+    match = _TIME.match(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    tz = UTC
+    if offset and offset.upper() != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+        tz = timezone(sign * timedelta(minutes=minutes))
+    try:
+        parsed = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
+        )
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def format_time(value: datetime) -> str:
+    """Format a datetime as VAPIX UTC ISO 8601 (``2014-12-11T09:11:52Z``, fraction if any).
+
+    A naive datetime is taken as UTC.
+    """
+    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if moment.microsecond:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0") + "Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

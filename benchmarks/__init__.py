@@ -1,0 +1,1 @@
+"""Benchmarks: measured figures printed by scripts/bench, never timed assertions in tests."""

@@ -1,0 +1,1 @@
+"""Tests of the Axis Edge Storage integration, its VAPIX client and the camera simulator."""

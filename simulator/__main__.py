@@ -1,0 +1,88 @@
+"""Command line: ``python -m simulator --host 127.0.0.1 --port 8080 --username root --password pass``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from .app import Simulator
+from .config import SimulatorConfig
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator", description="Run a simulated Axis camera (VAPIX edge storage)."
+    )
+    defaults = SimulatorConfig()
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
+    parser.add_argument("--port", type=int, default=8080, help="TCP port (0: any free port)")
+    parser.add_argument("--username", default=defaults.username, help="administrator name")
+    parser.add_argument("--password", default=defaults.password, help="administrator password")
+    parser.add_argument("--operator-password", default=defaults.operator_password)
+    parser.add_argument("--viewer-password", default=defaults.viewer_password)
+    parser.add_argument("--auth", choices=("digest", "basic", "both"), default=defaults.auth)
+    parser.add_argument(
+        "--job-speed", type=float, default=defaults.job_speed, help="job progress in %% per second"
+    )
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS (self-signed)")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="media cache directory")
+    parser.add_argument("--media-profile", default=defaults.media_profile)
+    parser.add_argument("--serial", default=defaults.serial)
+    parser.add_argument("--no-local-storage", action="store_true", help="a product without SD")
+    parser.add_argument("--legacy-firmware", action="store_true", help="no basicdeviceinfo.cgi")
+    parser.add_argument("--health-json", action="store_true", help="gethealth.cgi answers JSON")
+    parser.add_argument("--nonce-lifetime", type=float, default=defaults.nonce_lifetime)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
+    """Build the simulator configuration from parsed arguments."""
+    return SimulatorConfig(
+        username=args.username,
+        password=args.password,
+        operator_password=args.operator_password,
+        viewer_password=args.viewer_password,
+        auth=args.auth,
+        job_speed=args.job_speed,
+        tls=args.tls,
+        cache_dir=args.cache_dir,
+        media_profile=args.media_profile,
+        serial=args.serial,
+        local_storage=not args.no_local_storage,
+        legacy_firmware=args.legacy_firmware,
+        health_json=args.health_json,
+        nonce_lifetime=args.nonce_lifetime,
+        seed=args.seed,
+    )
+
+
+async def run(args: argparse.Namespace) -> None:
+    """Serve until interrupted."""
+    sim = Simulator(config_from_args(args))
+    async with sim.serve(args.host, args.port) as url:
+        logging.getLogger("simulator").info(
+            "accounts: %s (admin), operator, viewer; control surface: %s/sim/state",
+            args.username,
+            url,
+        )
+        await asyncio.Event().wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Disk properties API: ``/axis-cgi/disks/properties/*.cgi``."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .auth import Role
+from .cgi_common import ApiError, Args, Cgi, envelope_error, get_sim, parse_int, require, versioned
+from .state import Disk
+from .xmlout import PROPERTIES, PROPERTIES_PLAIN_HEADER, elem, xml_response
+
+BASE = "/axis-cgi/disks/properties"
+MAX_PASSPHRASE = 512
+
+
+def _disk(request: web.Request, args: Args, code: int = 50) -> Disk:
+    require(args, "diskid")
+    disk = get_sim(request).state.disks.get(args["diskid"])
+    if disk is None:
+        raise ApiError(code, f"Invalid disk ID: {args['diskid']}.")
+    return disk
+
+
+def _ok() -> web.Response:
+    return xml_response(PROPERTIES.success())
+
+
+def _valid_passphrase(value: str) -> bool:
+    return 0 < len(value.encode("utf-8")) <= MAX_PASSPHRASE
+
+
+@versioned(PROPERTIES)
+async def setrequiredfs(request: web.Request, args: Args) -> web.StreamResponse:
+    """``setrequiredfs.cgi?schemaversion=1&diskid=&filesystem=none|ext4``."""
+    require(args, "diskid", "filesystem")
+    disk = _disk(request, args, code=20)
+    filesystem = args["filesystem"]
+    if filesystem not in ("none", "ext4") or (
+        filesystem != "none" and not disk.requiredfs_supported
+    ):
+        raise ApiError(30, f"Specified file system is not supported: {filesystem}.")
+    disk.requiredfs = filesystem
+    return _ok()
+
+
+@versioned(PROPERTIES)
+async def enablediskencryption(request: web.Request, args: Args) -> web.StreamResponse:
+    """``enablediskencryption.cgi?schemaversion=1&diskid=&passphrase=``."""
+    disk = _disk(request, args)
+    if "passphrase" not in args:
+        raise ApiError(20, "Invalid request: passphrase is required.")
+    if not disk.encryption_supported:
+        raise ApiError(100, "The disk does not support disk encryption.")
+    if disk.encryption_enabled:
+        raise ApiError(140, "Encryption is already enabled.")
+    if not _valid_passphrase(args["passphrase"]):
+        raise ApiError(110, "Invalid passphrase.")
+    if disk.mounted:
+        raise ApiError(
+            160, "The disk is mounted. Encryption can only be enabled when the disk is unmounted."
+        )
+    disk.encryption_enabled = True
+    disk.passphrase = args["passphrase"]
+    return _ok()
+
+
+@versioned(PROPERTIES)
+async def disablediskencryption(request: web.Request, args: Args) -> web.StreamResponse:
+    """``disablediskencryption.cgi?schemaversion=1&diskid=``."""
+    disk = _disk(request, args)
+    if not disk.encryption_supported:
+        raise ApiError(100, "The disk does not support disk encryption.")
+    if disk.mounted:
+        raise ApiError(
+            160, "The disk is mounted. Encryption can only be disabled when the disk is unmounted."
+        )
+    disk.encryption_enabled = False
+    disk.passphrase = None
+    return _ok()
+
+
+@versioned(PROPERTIES)
+async def changediskpassphrase(request: web.Request, args: Args) -> web.StreamResponse:
+    """``changediskpassphrase.cgi?schemaversion=1&diskid=&newpassphrase=&oldpassphrase=``."""
+    disk = _disk(request, args)
+    if "newpassphrase" not in args or "oldpassphrase" not in args:
+        raise ApiError(20, "Invalid request: newpassphrase and oldpassphrase are required.")
+    if not disk.encryption_supported:
+        raise ApiError(100, "The disk does not support disk encryption.")
+    if not disk.encryption_enabled:
+        raise ApiError(20, "Invalid request: disk encryption is not enabled.")
+    if not disk.mounted:
+        raise ApiError(
+            150, "The disk is unmounted. Passphrase can only be changed when the disk is mounted."
+        )
+    if args["oldpassphrase"] != disk.passphrase:
+        raise ApiError(130, "The oldpassphrase does not match the existing passphrase.")
+    if not _valid_passphrase(args["newpassphrase"]):
+        raise ApiError(120, "Invalid new passphrase.")
+    disk.passphrase = args["newpassphrase"]
+    disk.disk_key = disk.passphrase
+    return _ok()
+
+
+@versioned(PROPERTIES)
+async def setcleanupmaxage(request: web.Request, args: Args) -> web.StreamResponse:
+    """``setcleanupmaxage.cgi?schemaversion=1&diskid=&maxage=0..7000``."""
+    disk = _disk(request, args)
+    maxage = parse_int(args.get("maxage"))
+    if maxage is None or not 0 <= maxage <= 7000:
+        raise ApiError(20, "Invalid request: maxage must be an integer 0-7000.")
+    disk.cleanupmaxage = maxage
+    return _ok()
+
+
+@versioned(PROPERTIES)
+async def setcleanuppolicy(request: web.Request, args: Args) -> web.StreamResponse:
+    """``setcleanuppolicy.cgi?schemaversion=1&diskid=&cleanuppolicy=fifo|none``."""
+    disk = _disk(request, args)
+    policy = args.get("cleanuppolicy")
+    if policy not in ("fifo", "none"):
+        raise ApiError(20, "Invalid request: cleanuppolicy must be fifo or none.")
+    disk.cleanuppolicy = policy
+    return _ok()
+
+
+@versioned(PROPERTIES)
+async def setdiskalertlevels(request: web.Request, args: Args) -> web.StreamResponse:
+    """``setdiskalertlevels.cgi?schemaversion=1&diskid=&wear=&temperature=``."""
+    disk = _disk(request, args)
+    if "wear" not in args and "temperature" not in args:
+        raise ApiError(20, "Invalid request: wear or temperature is required.")
+    values: dict[str, int] = {}
+    for name in ("wear", "temperature"):
+        if name in args:
+            value = parse_int(args[name])
+            if value is None or value < 0:
+                raise ApiError(20, f"Invalid request: {name} must be an integer >= 0.")
+            values[name] = value
+    disk.alert_wear = values.get("wear", disk.alert_wear)
+    disk.alert_temperature = values.get("temperature", disk.alert_temperature)
+    return _ok()
+
+
+@versioned(PROPERTIES)
+async def getdiskalertlevels(request: web.Request, args: Args) -> web.StreamResponse:
+    """``getdiskalertlevels.cgi?schemaversion=1&diskid=``."""
+    disk = _disk(request, args)
+    inner = elem(
+        "GetAlertLevelsSuccess",
+        children=elem(
+            "AlertLevels", {"Wear": disk.alert_wear, "Temperature": disk.alert_temperature}
+        ),
+    )
+    body = PROPERTIES.document(
+        f"<Success>{inner}</Success>", version="1.1", header=PROPERTIES_PLAIN_HEADER
+    )
+    return xml_response(body)
+
+
+@versioned(PROPERTIES, schema=False)
+async def schemaversions(_request: web.Request, _args: Args) -> web.StreamResponse:
+    """``schemaversions.cgi``."""
+    return xml_response(PROPERTIES.schema_versions())
+
+
+_ERR = envelope_error(PROPERTIES)
+
+CGIS = [
+    Cgi(f"{BASE}/setrequiredfs.cgi", setrequiredfs, Role.ADMIN, _ERR),
+    Cgi(f"{BASE}/enablediskencryption.cgi", enablediskencryption, Role.ADMIN, _ERR),
+    Cgi(f"{BASE}/disablediskencryption.cgi", disablediskencryption, Role.ADMIN, _ERR),
+    Cgi(f"{BASE}/changediskpassphrase.cgi", changediskpassphrase, Role.ADMIN, _ERR),
+    Cgi(f"{BASE}/setcleanupmaxage.cgi", setcleanupmaxage, Role.ADMIN, _ERR),
+    Cgi(f"{BASE}/setcleanuppolicy.cgi", setcleanuppolicy, Role.ADMIN, _ERR),
+    Cgi(f"{BASE}/setdiskalertlevels.cgi", setdiskalertlevels, Role.ADMIN, _ERR),
+    Cgi(f"{BASE}/getdiskalertlevels.cgi", getdiskalertlevels, Role.OPERATOR, _ERR),
+    Cgi(f"{BASE}/schemaversions.cgi", schemaversions, Role.OPERATOR, _ERR),
+]

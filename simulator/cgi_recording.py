@@ -1,0 +1,410 @@
+"""Recording API: ``/axis-cgi/record/*.cgi`` and ``record/continuous/*.cgi``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+
+from .auth import Role
+from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_sim, parse_int, plain
+from .clock import format_local, format_time, parse_time
+from .state import MAX_PROFILES, DeviceError, Profile, Recording
+from .xmlout import elem, join, root_doc, root_error, text_elem, xml_response
+
+BASE = "/axis-cgi/record"
+
+
+def _recording_xml(request: web.Request, rec: Recording) -> str:
+    sim = get_sim(request)
+    video = sim.state.video
+    children = elem(
+        "video",
+        {
+            "mimetype": rec.mimetype,
+            "source": rec.source,
+            "framerate": video["framerate"],
+            "resolution": video["resolution"],
+            "width": video["width"],
+            "height": video["height"],
+        },
+    )
+    if rec.audio:
+        children += elem(
+            "audio",
+            {
+                "mimetype": "audio/mpeg4-generic",
+                "source": "1",
+                "bitrate": 32000,
+                "samplerate": 16000,
+            },
+        )
+    return elem(
+        "recording",
+        {
+            "diskid": rec.diskid,
+            "recordingid": rec.recordingid,
+            "starttime": format_time(rec.start),
+            "starttimelocal": format_local(rec.start),
+            "stoptime": format_time(rec.stop) if rec.stop else "",
+            "stoptimelocal": format_local(rec.stop) if rec.stop else "",
+            "recordingtype": rec.recordingtype,
+            "eventid": rec.eventid,
+            "eventtrigger": rec.eventtrigger,
+            "recordingstatus": "recording" if rec.ongoing else "completed",
+            "source": rec.source,
+        },
+        children,
+    )
+
+
+def _error_list(description: str) -> web.Response:
+    return xml_response(root_error("recording/list1.xsd", 20, description))
+
+
+@plain
+async def list_recordings(request: web.Request, args: Args) -> web.StreamResponse:
+    """``list.cgi``: search recordings, event ids or sources."""
+    state = get_sim(request).state
+    now = state.now()
+    recordings = state.visible_recordings()
+    diskids = {d.strip() for d in args.get("diskid", "").split(",") if d.strip()}
+    if diskids and "all" not in diskids:
+        recordings = [r for r in recordings if r.diskid in diskids]
+    listentity = args.get("listentity", "recording")
+    if listentity in ("eventid", "source"):
+        if listentity == "eventid":
+            values = sorted({r.eventid for r in recordings if r.eventid})
+            inner = elem("eventids", children=join(text_elem("eventid", v) for v in values))
+        else:
+            values = sorted({r.source for r in recordings if r.source})
+            inner = elem("sources", children=join(text_elem("source", v) for v in values))
+        return xml_response(root_doc("recording/list1.xsd", inner))
+    if listentity not in ("recording", "recordingid"):
+        return _error_list(f"Invalid listentity: {listentity}.")
+    total = len(recordings)
+    matched = recordings
+    rid = args.get("recordingid", "all")
+    if rid and rid != "all":
+        wanted = {r.strip() for r in rid.split(",")}
+        matched = [r for r in matched if r.recordingid in wanted]
+    if args.get("eventid"):
+        matched = [r for r in matched if r.eventid == args["eventid"]]
+    if args.get("source"):
+        matched = [r for r in matched if r.source == args["source"]]
+    try:
+        start = parse_time(args["starttime"]) if args.get("starttime") else None
+        stop = parse_time(args["stoptime"]) if args.get("stoptime") else None
+    except ValueError as err:
+        return _error_list(f"Invalid time: {err}.")
+    if start is not None:
+        matched = [r for r in matched if r.end(now) >= start]
+    if stop is not None:
+        matched = [r for r in matched if r.start <= stop]
+    order = args.get("sortorder", "descending")
+    if order not in ("ascending", "descending"):
+        return _error_list(f"Invalid sortorder: {order}.")
+    matched.sort(key=lambda r: (r.start, r.recordingid), reverse=order == "descending")
+    count = len(matched)
+    first = parse_int(args.get("startatresultnumber")) or 0
+    maximum = parse_int(args.get("maxnumberofresults"))
+    if "maxnumberofresults" not in args:
+        # Real-firmware quirk: without maxnumberofresults only the newest recording is returned.
+        page = sorted(matched, key=lambda r: r.start, reverse=True)[:1]
+    else:
+        page = matched[max(first, 0) :]
+        if maximum is not None and maximum >= 0:
+            page = page[:maximum]
+    inner = elem(
+        "recordings",
+        {"totalnumberofrecordings": total, "numberofrecordings": count},
+        join(_recording_xml(request, r) for r in page),
+    )
+    return xml_response(root_doc("recording/list1.xsd", inner))
+
+
+def _record_error(message: str) -> web.Response:
+    return xml_response(
+        root_doc("recording/record1.xsd", elem("record", {"result": "ERROR", "errormsg": message}))
+    )
+
+
+@plain
+async def record(request: web.Request, args: Args) -> web.StreamResponse:
+    """``record.cgi?diskid=[&options=]``: start a recording."""
+    state = get_sim(request).state
+    diskid = args.get("diskid", "")
+    if not diskid:
+        return _record_error("Missing argument: diskid.")
+    try:
+        rec = state.start_recording(diskid, eventid="", eventtrigger="")
+    except DeviceError as err:
+        return _record_error(str(err))
+    return xml_response(
+        root_doc(
+            "recording/record1.xsd",
+            elem("record", {"recordingid": rec.recordingid, "result": "OK"}),
+        )
+    )
+
+
+@plain
+async def stop(request: web.Request, args: Args) -> web.StreamResponse:
+    """``stop.cgi?recordingid=``: stop an active recording."""
+    state = get_sim(request).state
+    rid = args.get("recordingid", "")
+    rec = state.recordings.get(rid)
+    if rec is None or not rid:
+        message = "Recording not found." if rid else "Missing argument: recordingid."
+    elif not rec.ongoing:
+        message = "The recording is not active."
+    else:
+        state.stop_recording(rec)
+        return xml_response(
+            root_doc("recording/stop1.xsd", elem("stop", {"recordingid": rid, "result": "OK"}))
+        )
+    return xml_response(
+        root_doc(
+            "recording/stop1.xsd",
+            elem("stop", {"recordingid": rid, "result": "ERROR", "errormsg": message}),
+        )
+    )
+
+
+def _remove_xml(inner: str) -> web.Response:
+    return xml_response(root_doc("recording/remove1.xsd", inner))
+
+
+@plain
+async def remove(request: web.Request, args: Args) -> web.StreamResponse:
+    """``remove.cgi``: remove recordings by id list, ``all`` or filters."""
+    state = get_sim(request).state
+    now = state.now()
+    rid = args.get("recordingid", "")
+    filters = [k for k in ("beforetime", "eventid", "source") if args.get(k)]
+    if rid and filters:
+        return _remove_xml(
+            elem(
+                "remove",
+                {
+                    "recordingid": rid,
+                    "result": "ERROR",
+                    "errormsg": f"recordingid cannot be combined with {', '.join(filters)}.",
+                },
+            )
+        )
+    if not rid and not filters and not args.get("diskid"):
+        return _remove_xml(
+            elem("remove", {"result": "ERROR", "errormsg": "Missing argument: recordingid."})
+        )
+    before: datetime | None = None
+    if args.get("beforetime"):
+        try:
+            before = parse_time(args["beforetime"])
+        except ValueError:
+            return _remove_xml(
+                elem("remove", {"result": "ERROR", "errormsg": "Invalid beforetime."})
+            )
+    candidates = list(state.recordings.values())
+    missing: list[str] = []
+    if rid and rid != "all":
+        wanted = [r.strip() for r in rid.split(",") if r.strip()]
+        missing = [w for w in wanted if w not in state.recordings]
+        candidates = [state.recordings[w] for w in wanted if w in state.recordings]
+    if args.get("diskid"):
+        candidates = [r for r in candidates if r.diskid == args["diskid"]]
+    if before is not None:
+        candidates = [r for r in candidates if r.start <= before]
+    if args.get("eventid"):
+        candidates = [r for r in candidates if r.eventid == args["eventid"]]
+    if args.get("source"):
+        candidates = [r for r in candidates if r.source == args["source"]]
+    parts = [
+        elem("remove", {"recordingid": m, "result": "ERROR", "errormsg": "Recording not found."})
+        for m in missing
+    ]
+    for rec in sorted(candidates, key=lambda r: r.start):
+        disk = state.disks.get(rec.diskid)
+        if disk is not None and disk.locked:
+            parts.append(
+                elem(
+                    "remove",
+                    {
+                        "recordingid": rec.recordingid,
+                        "result": "ERROR",
+                        "errormsg": "The disk is locked.",
+                    },
+                )
+            )
+            continue
+        state.stop_recording(rec, now)
+        del state.recordings[rec.recordingid]
+        parts.append(elem("remove", {"recordingid": rec.recordingid, "result": "OK"}))
+    return _remove_xml(join(parts))
+
+
+@plain
+async def play(request: web.Request, args: Args) -> web.StreamResponse:
+    """``play.cgi`` (deprecated): not implemented; recordings are played over RTSP."""
+    rid = args.get("recordingid", "")
+    if rid not in get_sim(request).state.recordings:
+        return web.Response(status=404, text="404 Not Found: no such recording\n")
+    return web.Response(
+        status=501,
+        text="501 Not Implemented: play.cgi is deprecated; use RTSP media.amp?recordingid=\n",
+    )
+
+
+def _configure_xml(values: dict[str, str | int | None]) -> web.Response:
+    return xml_response(
+        root_doc("recording/continuousconfigurationadd1.xsd", elem("configure", values))
+    )
+
+
+@plain
+async def addconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
+    """``continuous/addconfiguration.cgi?diskid=&options=[&eventid=]``."""
+    state = get_sim(request).state
+    diskid = args.get("diskid", "")
+    free = next((n for n in range(1, MAX_PROFILES + 1) if n not in state.profiles), None)
+    if not diskid or "options" not in args:
+        return _configure_xml(
+            {"profile": free, "result": "ERROR", "errormsg": "Missing argument: diskid or options."}
+        )
+    if diskid not in state.disks:
+        return _configure_xml(
+            {"profile": free, "result": "ERROR", "errormsg": f"Invalid disk ID: {diskid}."}
+        )
+    if free is None:
+        return _configure_xml(
+            {
+                "profile": "",
+                "result": "ERROR",
+                "errormsg": "Maximum number of continuous recording profiles reached.",
+            }
+        )
+    state.profiles[free] = Profile(
+        profile=free,
+        diskid=diskid,
+        options=args["options"],
+        eventid=args.get("eventid") or "continuous",
+    )
+    state.resume_profiles(diskid, state.now())
+    return _configure_xml({"profile": free, "result": "OK"})
+
+
+@plain
+async def listconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
+    """``continuous/listconfiguration.cgi[?profile=]``."""
+    state = get_sim(request).state
+    wanted = parse_int(args.get("profile"))
+    profiles = [
+        p
+        for p in sorted(state.profiles.values(), key=lambda p: p.profile)
+        if wanted is None or p.profile == wanted
+    ]
+    inner = elem(
+        "continuousrecordingconfigurations",
+        children=join(
+            elem(
+                "continuousrecordingconfiguration",
+                {
+                    "profile": p.profile,
+                    "diskid": p.diskid,
+                    "options": p.options,
+                    "eventid": p.eventid,
+                },
+            )
+            for p in profiles
+        ),
+    )
+    return xml_response(root_doc("recording/continuousconfigurationlist1.xsd", inner))
+
+
+@plain
+async def removeconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
+    """``continuous/removeconfiguration.cgi?profile=``."""
+    state = get_sim(request).state
+    raw = args.get("profile", "")
+    number = parse_int(raw)
+    schema = "recording/continuousconfigurationremove1.xsd"
+    if number is None or number not in state.profiles:
+        return xml_response(
+            root_doc(
+                schema,
+                elem(
+                    "remove",
+                    {"profile": raw, "result": "ERROR", "errormsg": "No such recording profile."},
+                ),
+            )
+        )
+    del state.profiles[number]
+    now = state.now()
+    for rec in state.recordings.values():
+        if rec.profile == number and rec.ongoing:
+            state.stop_recording(rec, now)
+    return xml_response(root_doc(schema, elem("remove", {"profile": number, "result": "OK"})))
+
+
+def _result_error(tag: str, schema: str, key: str) -> ErrorRenderer:
+    def render(request: web.Request) -> web.Response:
+        values: dict[str, str | None] = {
+            key: request.query.get(key) if key else None,
+            "result": "ERROR",
+            "errormsg": PROCESSING_ERROR,
+        }
+        return xml_response(root_doc(schema, elem(tag, values)))
+
+    return render
+
+
+def _list_error(_request: web.Request) -> web.Response:
+    return xml_response(root_error("recording/list1.xsd", 10, PROCESSING_ERROR))
+
+
+def _play_error(_request: web.Request) -> web.Response:
+    return web.Response(status=500, text=f"500 {PROCESSING_ERROR}\n")
+
+
+CGIS = [
+    Cgi(f"{BASE}/list.cgi", list_recordings, Role.VIEWER, _list_error, ("GET", "POST")),
+    Cgi(
+        f"{BASE}/record.cgi",
+        record,
+        Role.OPERATOR,
+        _result_error("record", "recording/record1.xsd", ""),
+    ),
+    Cgi(
+        f"{BASE}/stop.cgi",
+        stop,
+        Role.OPERATOR,
+        _result_error("stop", "recording/stop1.xsd", "recordingid"),
+    ),
+    Cgi(
+        f"{BASE}/remove.cgi",
+        remove,
+        Role.OPERATOR,
+        _result_error("remove", "recording/remove1.xsd", "recordingid"),
+    ),
+    Cgi(f"{BASE}/play.cgi", play, Role.VIEWER, _play_error),
+    Cgi(
+        f"{BASE}/continuous/addconfiguration.cgi",
+        addconfiguration,
+        Role.OPERATOR,
+        _result_error("configure", "recording/continuousconfigurationadd1.xsd", ""),
+    ),
+    Cgi(
+        f"{BASE}/continuous/listconfiguration.cgi",
+        listconfiguration,
+        Role.VIEWER,
+        lambda _r: xml_response(
+            root_error("recording/continuousconfigurationlist1.xsd", 10, PROCESSING_ERROR)
+        ),
+    ),
+    Cgi(
+        f"{BASE}/continuous/removeconfiguration.cgi",
+        removeconfiguration,
+        Role.OPERATOR,
+        _result_error("remove", "recording/continuousconfigurationremove1.xsd", "profile"),
+    ),
+]

@@ -1,0 +1,48 @@
+"""Configuration of the simulated camera."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+AuthMode = Literal["digest", "basic", "both"]
+
+
+@dataclass
+class SimulatorConfig:
+    """Settings of one simulated Axis camera.
+
+    Attributes:
+        username: Name of the administrator account.
+        password: Password of the administrator account.
+        operator_password: Password of the ``operator`` account.
+        viewer_password: Password of the ``viewer`` account.
+        auth: Which HTTP authentication schemes are offered and accepted.
+        job_speed: Progress of device jobs in percent per simulated second.
+        tls: Serve HTTPS with a self-signed certificate made at start.
+        cache_dir: Directory for generated media; ``None`` uses a temporary directory.
+        media_profile: Name of the media profile ("light" or "heavy").
+        serial: Serial number (the MAC address without colons).
+        local_storage: Whether the product has edge storage at all.
+        legacy_firmware: Old firmware: ``basicdeviceinfo.cgi`` answers 404.
+        health_json: ``disks/gethealth.cgi`` answers JSON instead of XML.
+        nonce_lifetime: Seconds a digest nonce stays fresh.
+        seed: Seed of the random generator (recording ids, share ids, ...).
+    """
+
+    username: str = "root"
+    password: str = "pass"
+    operator_password: str = "operator"
+    viewer_password: str = "viewer"
+    auth: AuthMode = "digest"
+    job_speed: float = 10.0
+    tls: bool = False
+    cache_dir: Path | None = None
+    media_profile: str = "light"
+    serial: str = "ACCC8E012345"
+    local_storage: bool = True
+    legacy_firmware: bool = False
+    health_json: bool = False
+    nonce_lifetime: float = 300.0
+    seed: int = 0

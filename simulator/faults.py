@@ -1,0 +1,139 @@
+"""Fault injection: latency, HTTP errors, broken bodies, dropped exports, device errors."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass
+from typing import Any
+
+#: The kinds of faults that can be injected.
+KINDS = frozenset(
+    {"latency", "status", "malformed_xml", "truncated_xml", "drop_export", "device_error"}
+)
+
+
+@dataclass
+class Fault:
+    """One injected fault.
+
+    Attributes:
+        id: Identifier (for removing one fault).
+        kind: One of ``KINDS``.
+        path: Path prefix it applies to (``None``: every VAPIX path). A prefix without a
+            leading ``/`` is taken relative to ``/axis-cgi/``.
+        count: Requests it still applies to (``None``: until cleared).
+        seconds: Delay of a ``latency`` fault.
+        status: HTTP status of a ``status`` fault.
+        bytes: Bytes of the export body sent before a ``drop_export`` fault aborts.
+    """
+
+    id: int
+    kind: str
+    path: str | None = None
+    count: int | None = None
+    seconds: float = 1.0
+    status: int = 500
+    bytes: int = 65536
+
+    def matches(self, path: str) -> bool:
+        """Whether the fault applies to a request path."""
+        return self.path is None or path.startswith(self.path)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return asdict(self)
+
+
+class Faults:
+    """The set of active faults."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._ids = itertools.count(1)
+
+    def add(
+        self,
+        kind: str,
+        *,
+        path: str | None = None,
+        count: int | None = None,
+        seconds: float = 1.0,
+        status: int = 500,
+        bytes: int = 65536,  # noqa: A002 - mirrors the JSON field of the control surface
+    ) -> Fault:
+        """Inject a fault; see ``Fault`` for the arguments."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(KINDS)}")
+        if count is not None and count < 1:
+            raise ValueError("count must be at least 1 (or None for until cleared)")
+        if path is not None and not path.startswith("/"):
+            path = "/axis-cgi/" + path
+        fault = Fault(
+            id=next(self._ids),
+            kind=kind,
+            path=path,
+            count=count,
+            seconds=float(seconds),
+            status=int(status),
+            bytes=int(bytes),
+        )
+        self._faults.append(fault)
+        return fault
+
+    def add_from_json(self, data: dict[str, Any]) -> Fault:
+        """Inject a fault described by the JSON body of ``POST /sim/faults``."""
+        allowed = {"kind", "type", "path", "count", "seconds", "status", "bytes"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValueError(f"unknown fault fields: {sorted(unknown)}")
+        kind = data.get("kind", data.get("type"))
+        if not isinstance(kind, str):
+            raise TypeError("a fault needs a 'kind'")
+        return self.add(
+            kind,
+            path=data.get("path"),
+            count=data.get("count"),
+            seconds=data.get("seconds", 1.0),
+            status=data.get("status", 500),
+            bytes=data.get("bytes", 65536),
+        )
+
+    def clear(self, kind: str | None = None) -> None:
+        """Remove every fault (or every fault of one kind)."""
+        self._faults = [f for f in self._faults if kind is not None and f.kind != kind]
+
+    def remove(self, fault_id: int) -> bool:
+        """Remove one fault by id; returns whether it existed."""
+        before = len(self._faults)
+        self._faults = [f for f in self._faults if f.id != fault_id]
+        return len(self._faults) != before
+
+    def take(self, kind: str, path: str) -> Fault | None:
+        """The first active fault of ``kind`` matching ``path``, consuming one count."""
+        for fault in self._faults:
+            if fault.kind == kind and fault.matches(path):
+                if fault.count is not None:
+                    fault.count -= 1
+                    if fault.count <= 0:
+                        self._faults.remove(fault)
+                return fault
+        return None
+
+    def active(self) -> list[Fault]:
+        """The active faults."""
+        return list(self._faults)
+
+    def __len__(self) -> int:
+        return len(self._faults)
+
+
+def malform(body: bytes) -> bytes:
+    """Break an XML (or text) body so that it no longer parses."""
+    if b"/>" in body:
+        return body.replace(b"/>", b">", 1) + b"<<&"
+    return b"<<&" + body
+
+
+def truncate(body: bytes) -> bytes:
+    """Cut a body in half."""
+    return body[: len(body) // 2]

@@ -38,8 +38,12 @@ def parse_challenges(headers: list[str]) -> list[Challenge]:
             end = starts[index + 1].start() if index + 1 < len(starts) else len(header)
             body = header[match.end() : end]
             params = {
-                key.lower(): (quoted.replace('\\"', '"') if quoted is not None else bare)
-                for key, quoted, bare in _PARAM.findall(body)
+                param.group(1).lower(): (
+                    param.group(2).replace('\\"', '"')
+                    if param.group(2) is not None
+                    else param.group(3)
+                )
+                for param in _PARAM.finditer(body)
             }
             challenges.append(Challenge(match.group(1).lower(), params))
     return challenges

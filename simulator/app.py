@@ -63,7 +63,14 @@ class MediaLike(Protocol):
     def estimated_size_kb(self, duration_s: float) -> int:
         """Estimated export size in kB."""
 
-    def build_export(self, *, key: str, start: datetime, stop: datetime) -> Path:
+    def build_export(
+        self,
+        *,
+        key: str,
+        start: datetime,
+        stop: datetime,
+        recording_start: datetime | None = None,
+    ) -> Path:
         """Build (or reuse) the Matroska file of a range (blocking)."""
 
     def build_zip(self, mkv: Path, *, password: str, inner_name: str) -> Path:

@@ -189,7 +189,13 @@ async def exportrecording(request: web.Request, args: Args) -> web.StreamRespons
         async with sim.export_lock(key, rng.start, rng.stop):
             mkv = await loop.run_in_executor(
                 None,
-                functools.partial(sim.media.build_export, key=key, start=rng.start, stop=rng.stop),
+                functools.partial(
+                    sim.media.build_export,
+                    key=key,
+                    start=rng.start,
+                    stop=rng.stop,
+                    recording_start=rng.recording.start,
+                ),
             )
             mkv_name = _clean_filename(args["filename"]) if args.get("filename") else None
             inner_name = f"{mkv_name or rng.default_name}.mkv"

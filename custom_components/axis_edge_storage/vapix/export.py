@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .api import SCHEMA_VERSION, ApiHandler
 from .client import Stream
-from .errors import Api, VapixResponseError
+from .errors import Api, VapixRequestError, VapixResponseError
 from .models import (
     ExportCapabilities,
     ExportJob,
@@ -64,9 +64,21 @@ def parse_properties(root: Node) -> tuple[ExportProperties, ...]:
 
 
 def parse_job_status(job_id: int, root: Node) -> ExportJobStatus:
-    """Read a getjobstatus.cgi answer. A failed job is a status, not an exception."""
+    """Read a getjobstatus.cgi answer. A failed job is a status, not an exception.
+
+    A failed job may come as ``<JobStatus Status="Failed">`` or as a ``GeneralError`` inside
+    the success wrapper; an error outside it (unknown job: 190) raises.
+    """
     node = root.find("JobStatus")
     if node is None:
+        wrapper = root.find("GetJobStatusSuccess")
+        if wrapper is not None and wrapper.find("ErrorCode") is not None:
+            try:
+                raise_for_error(Api.EXPORT_RECORDING, wrapper)
+            except VapixRequestError as err:
+                return ExportJobStatus(
+                    job_id, ExportJobState.FAILED, None, err.description or err.meaning, err.code
+                )
         raise_for_error(Api.EXPORT_RECORDING, root)
         raise VapixResponseError("unexpected getjobstatus.cgi answer: no <JobStatus>")
     description = to_str(node.get("ErrorDescription", "Description"))
@@ -77,6 +89,7 @@ def parse_job_status(job_id: int, root: Node) -> ExportJobStatus:
         state=ExportJobState(to_str(node.get("Status")) or "Failed"),
         progress=to_int(node.get("Progress")),
         description=description,
+        error_code=to_int(node.get("ErrorCode")),
     )
 
 

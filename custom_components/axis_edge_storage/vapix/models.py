@@ -409,6 +409,7 @@ class ExportJobStatus:
     state: ExportJobState
     progress: int | None
     description: str | None = None
+    error_code: int | None = None
 
     @property
     def done(self) -> bool:

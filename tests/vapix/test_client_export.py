@@ -147,7 +147,7 @@ async def test_connection_dropped_mid_export_is_an_error(
     assert recording.start is not None
     sim.faults.add("drop_export", bytes=20000, count=1)
     received = 0
-    with pytest.raises(VapixConnectionError):
+    with pytest.raises(VapixConnectionError):  # noqa: PT012 (the break is in the loop)
         async with device.exports.export(
             recording.recording_id,
             recording.disk_id,

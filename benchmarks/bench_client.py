@@ -126,9 +126,9 @@ async def _plan_export(url: str, size: int) -> tuple[str, str, str, str]:
         )
 
 
-def _run_client(url: str, plan: tuple[str, str, str, str]) -> dict[str, float]:
+def _run_client(url: str, plan: tuple[str, str, str, str], target: str) -> dict[str, float]:
     output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.stream_export", url, *plan],
+        [sys.executable, "-m", "benchmarks.stream_export", url, *plan, target],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -137,7 +137,7 @@ def _run_client(url: str, plan: tuple[str, str, str, str]) -> dict[str, float]:
     return dict(json.loads(output.strip().splitlines()[-1]))
 
 
-def _run_curl(url: str, plan: tuple[str, str, str, str]) -> dict[str, float]:
+def _run_curl(url: str, plan: tuple[str, str, str, str], target: str) -> dict[str, float]:
     recording_id, disk_id, start, stop = plan
     query = (
         f"schemaversion=1&recordingid={recording_id}&diskid={disk_id}&exportformat=matroska"
@@ -153,7 +153,7 @@ def _run_curl(url: str, plan: tuple[str, str, str, str]) -> dict[str, float]:
             "--user",
             "root:pass",
             "--output",
-            "/dev/null",
+            target,
             "--write-out",
             "%{size_download} %{time_total}",
             f"{url}/axis-cgi/record/export/exportrecording.cgi?{query}",
@@ -166,31 +166,41 @@ def _run_curl(url: str, plan: tuple[str, str, str, str]) -> dict[str, float]:
     return {"bytes": float(size), "seconds": float(seconds)}
 
 
-def bench_export(size: int, rounds: int) -> dict[str, object]:
-    """Client vs curl on the same export URL, alternating; ratio of median throughputs."""
+def bench_export(size: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Client vs curl on the same export URL, alternating, to /dev/null and to a file.
+
+    Returns per sink the median throughputs, their ratio and the client's peak RSS growth.
+    """
+    results: dict[str, dict[str, float]] = {}
     with (
         tempfile.TemporaryDirectory(prefix="bench-sim-") as cache,
+        tempfile.TemporaryDirectory(prefix="bench-out-", dir=ROOT) as out,
         simulator("--media-profile", "heavy", cache_dir=Path(cache)) as url,
     ):
         plan = asyncio.run(_plan_export(url, size))
-        warm = _run_client(url, plan)  # builds the export file once in the simulator
-        client_rates, curl_rates, growth = [], [], []
-        for _ in range(rounds):
-            curl = _run_curl(url, plan)
-            client = _run_client(url, plan)
-            if curl["bytes"] != client["bytes"]:
-                raise RuntimeError(f"sizes differ: curl {curl['bytes']} client {client['bytes']}")
-            curl_rates.append(curl["bytes"] / curl["seconds"])
-            client_rates.append(client["bytes"] / client["seconds"])
-            growth.append(client["rss_growth_kib"])
-        return {
-            "bytes": int(warm["bytes"]),
-            "curl_mib_s": statistics.median(curl_rates) / (1 << 20),
-            "client_mib_s": statistics.median(client_rates) / (1 << 20),
-            "ratio": statistics.median(client_rates) / statistics.median(curl_rates),
-            "rss_growth_mib_max": max(growth) / 1024,
-            "rounds": rounds,
-        }
+        _run_client(url, plan, "/dev/null")  # builds the export file once in the simulator
+        for sink, target in (("/dev/null", "/dev/null"), ("file", f"{out}/export.mkv")):
+            client_rates, curl_rates, growth = [], [], []
+            size_seen = 0.0
+            for _ in range(rounds):
+                curl = _run_curl(url, plan, target)
+                client = _run_client(url, plan, target)
+                if curl["bytes"] != client["bytes"]:
+                    raise RuntimeError(
+                        f"sizes differ: curl {curl['bytes']}, client {client['bytes']}"
+                    )
+                size_seen = client["bytes"]
+                curl_rates.append(curl["bytes"] / curl["seconds"])
+                client_rates.append(client["bytes"] / client["seconds"])
+                growth.append(client["rss_growth_kib"])
+            results[sink] = {
+                "bytes": size_seen,
+                "curl_mib_s": statistics.median(curl_rates) / (1 << 20),
+                "client_mib_s": statistics.median(client_rates) / (1 << 20),
+                "ratio": statistics.median(client_rates) / statistics.median(curl_rates),
+                "rss_growth_mib_max": max(growth) / 1024,
+            }
+    return results
 
 
 def main() -> None:
@@ -207,12 +217,12 @@ def main() -> None:
     if args.skip_export:
         return
     print(f"== streamed export of {args.size_gib:g} GiB: client vs curl, same URL, same run")
-    figures = bench_export(int(args.size_gib * GIB), args.rounds)
-    print(f"  size                 {figures['bytes']} bytes, {figures['rounds']} rounds each")
-    print(f"  curl   (median)      {figures['curl_mib_s']:.0f} MiB/s")
-    print(f"  client (median)      {figures['client_mib_s']:.0f} MiB/s")
-    print(f"  ratio client/curl    {figures['ratio']:.3f}   (target >= 0.95)")
-    print(f"  client RSS growth    {figures['rss_growth_mib_max']:.1f} MiB (max; target < 32)")
+    for sink, figures in bench_export(int(args.size_gib * GIB), args.rounds).items():
+        print(f"  to {sink}: {int(figures['bytes'])} bytes, {args.rounds} rounds each, medians")
+        print(f"    curl                {figures['curl_mib_s']:.0f} MiB/s")
+        print(f"    client              {figures['client_mib_s']:.0f} MiB/s")
+        print(f"    ratio client/curl   {figures['ratio']:.3f}   (target >= 0.95)")
+        print(f"    client RSS growth   {figures['rss_growth_mib_max']:.1f} MiB (max; target < 32)")
 
 
 if __name__ == "__main__":

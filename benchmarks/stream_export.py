@@ -1,7 +1,9 @@
 """Stream one export with the client to /dev/null; print bytes, seconds and RSS growth as JSON.
 
 Run in its own process so that its peak RSS is the client's alone:
-    python -m benchmarks.stream_export URL RECORDING_ID DISK_ID START STOP
+    python -m benchmarks.stream_export URL RECORDING_ID DISK_ID START STOP OUTPUT
+
+OUTPUT is /dev/null (the transport alone) or a file (what a user's download costs).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ def _rss_kib() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
-async def _main(url: str, recording_id: str, disk_id: str, start: str, stop: str) -> None:
+async def _main(
+    url: str, recording_id: str, disk_id: str, start: str, stop: str, output: str
+) -> None:
     base = URL(url)
     async with aiohttp.ClientSession() as session:
         device = AxisEdgeStorage(
@@ -34,7 +38,7 @@ async def _main(url: str, recording_id: str, disk_id: str, start: str, stop: str
         )
         await device.params.capabilities()  # authenticate once, warm the connection
         rss_before = _rss_kib()
-        sink = os.open(os.devnull, os.O_WRONLY)
+        sink = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         received = 0
         began = time.perf_counter()
         async with device.exports.export(
@@ -60,4 +64,4 @@ async def _main(url: str, recording_id: str, disk_id: str, start: str, stop: str
 
 
 if __name__ == "__main__":
-    asyncio.run(_main(*sys.argv[1:6]))
+    asyncio.run(_main(*sys.argv[1:7]))

@@ -32,7 +32,7 @@ async def _download(device: AxisEdgeStorage, target: Path, *args: object, **kwar
     async with device.exports.export(*args, **kwargs) as export:  # type: ignore[arg-type]
         content_type = export.content_type
         with target.open("wb") as file:  # a test: blocking writes are fine here
-            async for chunk in export.iter_chunks(64 * 1024):
+            async for chunk in export.iter_chunks():
                 file.write(chunk)
     return content_type
 
@@ -154,7 +154,7 @@ async def test_connection_dropped_mid_export_is_an_error(
             start=recording.start,
             stop=recording.start + timedelta(minutes=10),
         ) as export:
-            async for chunk in export.iter_chunks(4096):
+            async for chunk in export.iter_chunks():
                 received += len(chunk)
     assert 0 < received <= 20000
 

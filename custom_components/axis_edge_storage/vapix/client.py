@@ -29,7 +29,6 @@ from .errors import (
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0
-STREAM_CHUNK = 1 << 20
 _STREAM_READ_BUFFER = 1 << 20
 
 Params = Mapping[str, object]  # values are sent with str(); None leaves the key out
@@ -245,14 +244,16 @@ class Stream:
                 f"connection to {self._base_url} broke: {type(err).__name__}"
             ) from err
 
-    async def iter_chunks(self, chunk_size: int = STREAM_CHUNK) -> AsyncIterator[bytes]:
-        """Yield the body in chunks of at most `chunk_size` bytes.
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        """Yield the body as it arrives, in the chunks the connection delivered.
 
-        A connection that breaks before the announced length raises `VapixConnectionError`.
+        No chunk is joined or copied here (the cheapest way through aiohttp); the read buffer
+        bounds a chunk's size. A connection that breaks, or ends before the announced length,
+        raises `VapixConnectionError`.
         """
         received = 0
         try:
-            async for chunk in self._response.content.iter_chunked(chunk_size):
+            async for chunk in self._response.content.iter_any():
                 received += len(chunk)
                 yield chunk
         except TimeoutError as err:

@@ -115,9 +115,9 @@ class ExportStream:
         """The length the device announced, if any."""
         return self._stream.content_length
 
-    def iter_chunks(self, chunk_size: int = 1 << 20) -> AsyncIterator[bytes]:
-        """Yield the file in chunks; a broken connection raises `VapixConnectionError`."""
-        return self._stream.iter_chunks(chunk_size)
+    def iter_chunks(self) -> AsyncIterator[bytes]:
+        """Yield the file as it arrives; a broken connection raises `VapixConnectionError`."""
+        return self._stream.iter_chunks()
 
 
 class ExportApi(ApiHandler):

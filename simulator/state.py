@@ -226,7 +226,7 @@ def _progress(started: datetime, duration: float, now: datetime) -> int:
 
 def _is_ipv4(address: str) -> bool:
     match = _IPV4.match(address)
-    return bool(match) and all(0 <= int(part) <= 255 for part in match.groups())
+    return match is not None and all(0 <= int(part) <= 255 for part in match.groups())
 
 
 def evaluate_share(address: str, share: str, user: str, password: str) -> tuple[int, str] | None:
@@ -243,11 +243,7 @@ def evaluate_share(address: str, share: str, user: str, password: str) -> tuple[
     if "," in password:
         return 720, "Internal error while mounting network share."
     mode = NAS_SHARES.get(share.strip("/"))
-    if mode is None:
-        return 710, "Error while mounting network share."
-    if user and NAS_USERS.get(user) != password:
-        return 710, "Error while mounting network share."
-    if not user:
+    if mode is None or not user or NAS_USERS.get(user) != password:
         return 710, "Error while mounting network share."
     if mode == "ro":
         return 740, "Problem writing to the share."

@@ -17,11 +17,17 @@ LIST = "/axis-cgi/disks/list.cgi?diskid=all"
 
 
 def _md5(text: str) -> str:
-    return hashlib.md5(text.encode()).hexdigest()
+    return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - HTTP digest is MD5
 
 
 def digest_header(
-    challenge: dict[str, str], method: str, uri: str, nc: int, user: str = "root", pw: str = "pass"
+    challenge: dict[str, str],
+    method: str,
+    uri: str,
+    nc: int,
+    *,
+    user: str = "root",
+    pw: str = "pass",
 ) -> str:
     cnonce = os.urandom(8).hex()
     ha1 = _md5(f"{user}:{challenge['realm']}:{pw}")
@@ -155,7 +161,6 @@ async def test_digest_only_refuses_basic(
     sim_media_cache: object, session: aiohttp.ClientSession
 ) -> None:
     sim = make_sim(sim_media_cache, auth="digest")  # type: ignore[arg-type]
-    async with sim.serve() as url:
-        async with session.get(url + LIST, auth=ADMIN) as resp:
-            assert resp.status == 401
-            assert [v.split()[0] for v in resp.headers.getall("WWW-Authenticate")] == ["Digest"]
+    async with sim.serve() as url, session.get(url + LIST, auth=ADMIN) as resp:
+        assert resp.status == 401
+        assert [v.split()[0] for v in resp.headers.getall("WWW-Authenticate")] == ["Digest"]

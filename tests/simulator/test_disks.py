@@ -328,10 +328,9 @@ async def test_health_and_capabilities(sim: Simulator, session: aiohttp.ClientSe
 
 async def test_health_json(sim_media_cache: Path, session: aiohttp.ClientSession) -> None:
     sim = make_sim(sim_media_cache, health_json=True)
-    async with sim.serve():
-        async with session.get(sim.url + f"{D}/gethealth.cgi", auth=ADMIN) as resp:
-            assert resp.content_type == "application/json"
-            data = await resp.json()
+    async with sim.serve(), session.get(sim.url + f"{D}/gethealth.cgi", auth=ADMIN) as resp:
+        assert resp.content_type == "application/json"
+        data = await resp.json()
     assert data["data"]["disks"][0] == {
         "diskid": "SD_DISK",
         "wear": 12,

@@ -100,10 +100,11 @@ async def test_properties_errors(
     args = {"recordingid": rec.recordingid, "diskid": "SD_DISK"}
     if params.pop("mjpeg", None):
         args["recordingid"] = mjpeg(sim).recordingid
-    for key, value in params.items():
-        if value and value[0] in "+-" and value[-1] in "md":
-            unit = timedelta(minutes=1) if value[-1] == "m" else timedelta(days=1)
-            value = format_time(rec.start + int(value[:-1]) * unit)
+    for key, raw in params.items():
+        value = raw
+        if raw and raw[0] in "+-" and raw[-1] in "md":
+            unit = timedelta(minutes=1) if raw[-1] == "m" else timedelta(days=1)
+            value = format_time(rec.start + int(raw[:-1]) * unit)
         args[key] = value
     assert error_code(await props(session, sim, **args)) == code
 

@@ -25,7 +25,7 @@ async def get_xml(
     session: aiohttp.ClientSession,
     sim: Simulator,
     path: str,
-    auth: aiohttp.BasicAuth = ADMIN,
+    auth: Any = ADMIN,
     **params: Any,
 ) -> dict[str, Any]:
     """GET a VAPIX path and parse the XML answer (asserting HTTP 200)."""

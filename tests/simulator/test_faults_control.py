@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -11,7 +12,7 @@ import xmltodict
 
 from simulator import Simulator
 
-from .helpers import ADMIN, error_code, find, get_xml
+from .helpers import ADMIN, error_code, find, get_xml, make_sim
 
 LIST = "/axis-cgi/disks/list.cgi"
 
@@ -163,3 +164,11 @@ async def test_reboot_downtime_and_concurrency(
             return resp.status
 
     assert set(await asyncio.gather(*(one() for _ in range(20)))) == {200}
+
+
+async def test_tls(sim_media_cache: Path, session: aiohttp.ClientSession) -> None:
+    tls_sim = make_sim(sim_media_cache, tls=True)
+    async with tls_sim.serve() as url:
+        assert url.startswith("https://127.0.0.1:")
+        async with session.get(url + LIST, auth=ADMIN, ssl=False) as resp:
+            assert resp.status == 200

@@ -31,8 +31,10 @@ def parse_basic_device_info(text: str) -> DeviceInfo:
     """Read a basicdeviceinfo.cgi getAllProperties answer."""
     try:
         data = json.loads(text)
-    except ValueError as err:
-        raise VapixResponseError(f"malformed JSON from basicdeviceinfo.cgi: {err}") from None
+    except (ValueError, RecursionError) as err:
+        raise VapixResponseError(
+            f"malformed JSON from basicdeviceinfo.cgi: {type(err).__name__}"
+        ) from None
     if not isinstance(data, Mapping):
         raise VapixResponseError("unexpected basicdeviceinfo.cgi answer")
     if isinstance(error := data.get("error"), Mapping):

@@ -152,15 +152,18 @@ def parse_health_json(text: str) -> tuple[DiskHealth, ...]:
     """Read a gethealth.cgi JSON answer (newer firmware), finding disk objects at any depth."""
     try:
         data = json.loads(text)
-    except ValueError as err:
-        raise VapixResponseError(f"malformed JSON from gethealth.cgi: {err}") from None
+        disks = list(_json_disks(data))
+    except (ValueError, RecursionError) as err:
+        raise VapixResponseError(
+            f"malformed JSON from gethealth.cgi: {type(err).__name__}"
+        ) from None
     if isinstance(data, Mapping) and isinstance(data.get("error"), Mapping):
         error = data["error"]
         raise VapixRequestError(
             Api.DISK_MANAGEMENT, to_int(str(error.get("code"))), str(error.get("message", ""))
         )
     result = []
-    for disk in _json_disks(data):
+    for disk in disks:
         disk_id = to_str(str(disk["diskid"])) if disk.get("diskid") is not None else None
         if disk_id is not None:
             result.append(_health(disk_id, disk))

@@ -81,15 +81,20 @@ def _build(tag: str, value: Any) -> Node:
 
 
 def parse_xml(text: str | bytes) -> Node:
-    """Parse a VAPIX XML document into a `Node` tree. Malformed input raises."""
+    """Parse a VAPIX XML document into a `Node` tree. Malformed input raises.
+
+    Anything the parser trips over (bad syntax, an unknown declared encoding, undecodable
+    bytes, nesting deeper than the interpreter allows) is a `VapixResponseError`.
+    """
     try:
         document = xmltodict.parse(text, disable_entities=True)
-    except (ExpatError, ValueError, TypeError, UnicodeError, AttributeError) as err:
-        raise VapixResponseError(f"malformed XML from the device: {err}") from None
-    if not isinstance(document, dict) or len(document) != 1:
-        raise VapixResponseError("malformed XML from the device: no root element")
-    ((tag, value),) = document.items()
-    return _build(tag, value)
+        if not isinstance(document, dict) or len(document) != 1:
+            raise VapixResponseError("malformed XML from the device: no root element")
+        ((tag, value),) = document.items()
+        return _build(tag, value)
+    except (ExpatError, ValueError, TypeError, LookupError, AttributeError, RecursionError) as err:
+        # UnicodeError is a ValueError; LookupError covers an unknown declared encoding.
+        raise VapixResponseError(f"malformed XML from the device: {type(err).__name__}") from None
 
 
 def raise_for_error(api: Api, root: Node) -> None:

@@ -143,7 +143,7 @@ async def test_encryption_lifecycle_enable_format_change_passphrase_disable(
 
     with pytest.raises(VapixRequestError) as info:
         await props.change_passphrase("SD_DISK", "not the passphrase", "new passphrase")
-    _assert_error(info, 130, "The old passphrase does not match the existing passphrase.")
+    _assert_error(info, 130, "The oldpassphrase does not match the existing passphrase.")
     with pytest.raises(VapixRequestError) as info:
         await props.change_passphrase("SD_DISK", PASSPHRASE, "")
     _assert_error(info, 120, "Invalid new passphrase.")

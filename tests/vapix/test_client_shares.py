@@ -380,7 +380,7 @@ async def test_modify_errors_610_620(device: AxisEdgeStorage) -> None:
     # The client's modify() has no argument for a new share id; the device's is newshareid.
     with pytest.raises(VapixRequestError) as info:
         await device.network_shares._call("modify.cgi", shareid="nas1", newshareid=other)
-    _assert_error(info, 610, "The new ShareID parameter is not unique.")
+    _assert_error(info, 610, "The new ShareID parameter is no unique.")
     assert (await _shares(device))["nas1"].nice_name == "NAS"
 
 

@@ -40,7 +40,7 @@ ERROR_CODES: dict[Api, dict[int, str]] = {
         100: "The disk does not support disk encryption.",
         110: "Invalid passphrase.",
         120: "Invalid new passphrase.",
-        130: "The old passphrase does not match the existing passphrase.",
+        130: "The oldpassphrase does not match the existing passphrase.",
         140: "Encryption is already enabled.",
         150: "The disk is unmounted. Passphrase can only be changed when the disk is mounted.",
         160: "The disk is mounted. Encryption can only be enabled/disabled when the disk is "
@@ -59,7 +59,7 @@ ERROR_CODES: dict[Api, dict[int, str]] = {
         500: "The network share is bound and cannot be removed. Use unbind.cgi to unbind the share.",
         600: "The network share is bound and cannot be modified. Use unbind.cgi to unbind the "
         "share.",
-        610: "The new ShareID parameter is not unique.",
+        610: "The new ShareID parameter is no unique.",
         620: "The NiceName parameter is not unique.",
         700: "No such hostname.",
         710: "Error while mounting network share.",

@@ -94,11 +94,13 @@ ALL = sorted(path for paths in CGIS.values() for path in paths)
 def _client_builds(module: object, path: str) -> bool:
     """Whether `module` builds `path`: its BASE is the path's folder and it names the CGI."""
     source = Path(getattr(module, "__file__", "")).read_text(encoding="utf-8")
-    folder, _, name = path.rpartition("/")
     base = getattr(module, "BASE", None)
     if base is None:
         return f"axis-cgi/{path}" in source
-    return base == f"axis-cgi/{folder}" and (f"/{name}" in source or f'"{name}"' in source)
+    rest = f"axis-cgi/{path}".removeprefix(base)
+    if rest == f"axis-cgi/{path}":  # the module's BASE is not the path's folder
+        return False
+    return rest in source or f'"{rest.lstrip("/")}"' in source
 
 
 def test_the_list_is_the_whole_api() -> None:

@@ -110,13 +110,6 @@ def test_quoted_commas_and_escapes() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_challenges splits on `, digest`/`, basic` even inside a quoted value: the "
-    "digest challenge loses its params and a phantom challenge appears. With "
-    '`Digest realm="Cam, basic", nonce="n"` the digest has no nonce (unsupported) and the '
-    "phantom Basic makes VapixClient._adopt fall back to Basic (password sent base64)",
-)
 @pytest.mark.parametrize(
     ("header", "expected"),
     [

@@ -1047,18 +1047,29 @@ def test_share_job_progress_forms() -> None:
 
 
 def test_share_job_general_error() -> None:
+    """An unwrapped job error (700-760) is the job's result; 10/20/40 are failed requests."""
     text = _xml(
         "<GeneralError><ErrorCode>730</ErrorCode><ErrorDescription>Too many tests or jobs "
         "started, wait for some to finish.</ErrorDescription></GeneralError>",
         root=NS_ROOT,
         attrs=NS_ATTRS,
     )
+    failed = network_shares.parse_share_job("3", parse_xml(text))
+    assert (failed.done, failed.ok, failed.error_code) == (True, False, 730)
+    assert failed.error_description == ERROR_CODES[Api.NETWORK_SHARE][730]
+    request_error = _xml(
+        "<GeneralError><ErrorCode>20</ErrorCode><ErrorDescription>Invalid request."
+        "</ErrorDescription></GeneralError>",
+        root=NS_ROOT,
+        attrs=NS_ATTRS,
+    )
     with pytest.raises(VapixRequestError) as info:
-        network_shares.parse_share_job("3", parse_xml(text))
-    meaning = ERROR_CODES[Api.NETWORK_SHARE][730]
-    _assert_request_error(info.value, Api.NETWORK_SHARE, 730, meaning, meaning)
-    with pytest.raises(VapixResponseError):
-        network_shares.parse_share_job("3", _root("share_success"))
+        network_shares.parse_share_job("3", parse_xml(request_error))
+    meaning = ERROR_CODES[Api.NETWORK_SHARE][20]
+    _assert_request_error(info.value, Api.NETWORK_SHARE, 20, meaning, meaning)
+    # The seed's own example of a finished job: <GeneralSuccess/> without <JobSuccess>.
+    done = network_shares.parse_share_job("3", _root("share_success"))
+    assert (done.done, done.ok, done.progress) == (True, True, 100)
 
 
 async def test_share_cgis_through_the_api() -> None:
@@ -1349,8 +1360,9 @@ def test_export_job_status_documented() -> None:
     assert done.state is ExportJobState.DONE
     assert (done.progress, done.done, done.ok) == (100, True, True)
     unknown = export.parse_job_status(1, _root("export_job_unknown_progress"))
-    # "-1 if the progress is unknown": never a positive progress.
-    assert unknown.progress is None or unknown.progress < 0
+    # "-1 if the progress is unknown": unknown, not a number.
+    assert unknown.progress is None
+
     assert unknown.done is False
     failed = export.parse_job_status(1, _root("export_job_failed"))
     assert failed.state is ExportJobState.FAILED

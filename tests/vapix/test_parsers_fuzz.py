@@ -642,12 +642,6 @@ def test_format_time_round_trips(moment: datetime) -> None:
 # Each test below fails on every example with the client as it is. See the reasons.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="to_datetime: an offset of 24 h or more (e.g. '+24:00', '+99:00') makes "
-    "datetime.timezone() raise ValueError outside the try block (xml.py, `tz = timezone(...)`)",
-)
 @PINNED
 @given(
     st.integers(24, 99),
@@ -661,12 +655,6 @@ def test_bug_to_datetime_offset_of_a_day_or_more(
     to_datetime("2011-08-13T10:30:30" + sign + form.format(h=hours, m=minutes))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="parse_recordings: a stoptime with an offset >= 24 h escapes as ValueError "
-    "from to_datetime",
-)
 @PINNED
 @given(st.integers(24, 99), st.integers(0, 59))
 def test_bug_parse_recordings_offset_of_a_day_or_more(hours: int, minutes: int) -> None:
@@ -677,12 +665,6 @@ def test_bug_parse_recordings_offset_of_a_day_or_more(hours: int, minutes: int) 
     recordings.parse_recordings(parse_xml(text))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="to_datetime: year 1 with a positive offset (or 9999 with a negative one) "
-    "overflows in `parsed.astimezone(UTC)`, outside the try block",
-)
 @PINNED
 @given(st.integers(1, 23), st.booleans())
 def test_bug_to_datetime_overflow_at_the_ends_of_time(hours: int, low: bool) -> None:
@@ -692,11 +674,6 @@ def test_bug_to_datetime_overflow_at_the_ends_of_time(hours: int, low: bool) -> 
         to_datetime(f"9999-12-31T23:59:59-{hours:02d}:00")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="parse_properties: Starttime '0001-01-01T00:00:00+01:00' escapes as OverflowError",
-)
 @PINNED
 @given(st.integers(1, 23))
 def test_bug_parse_properties_overflow(hours: int) -> None:
@@ -741,12 +718,6 @@ def test_json_nested_near_the_limit(depth: int) -> None:
     _call(disks.parse_health_json, text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="Disk.used_percent: `100.0 * used` with a size above ~1.8e308 kB raises "
-    "OverflowError (to_int accepts any integer text of up to 4300 digits)",
-)
 @PINNED
 @given(st.integers(309, 4000))
 def test_bug_used_percent_overflow(digits: int) -> None:
@@ -755,12 +726,6 @@ def test_bug_used_percent_overflow(digits: int) -> None:
     _ = disk.used_percent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="DiskHealth.temperature_celsius: `value - 273.15` with a temperature above "
-    "~1.8e308 raises OverflowError",
-)
 @PINNED
 @given(st.integers(309, 4000))
 def test_bug_temperature_celsius_overflow(digits: int) -> None:

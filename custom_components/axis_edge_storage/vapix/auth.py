@@ -12,15 +12,21 @@ import re
 from base64 import b64encode
 from dataclasses import dataclass
 
-_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
-_SCHEME = re.compile(r"(?:^|,)\s*(digest|basic)\b", re.IGNORECASE)
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"  # noqa: S105 (an RFC 7230 token, not a secret)
+# One item of a WWW-Authenticate header: a parameter (key=value, the value a token or a
+# quoted string) or a bare token, which starts a new challenge (the scheme). Scanning item by
+# item keeps a comma or a scheme name inside a quoted value where it belongs.
+_ITEM = re.compile(
+    rf'[\s,]*(?:(?P<key>{_TOKEN})\s*=\s*(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s,]*))'
+    rf"|(?P<scheme>{_TOKEN}=*))"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Challenge:
     """A parsed WWW-Authenticate challenge."""
 
-    scheme: str  # "digest" or "basic"
+    scheme: str  # lower-case: "digest", "basic", ...
     params: dict[str, str]
 
     @property
@@ -30,23 +36,26 @@ class Challenge:
 
 
 def parse_challenges(headers: list[str]) -> list[Challenge]:
-    """Parse WWW-Authenticate header values; several schemes may share one header."""
+    """Parse WWW-Authenticate header values; several challenges may share one header."""
     challenges: list[Challenge] = []
     for header in headers:
-        starts = list(_SCHEME.finditer(header))
-        for index, match in enumerate(starts):
-            end = starts[index + 1].start() if index + 1 < len(starts) else len(header)
-            body = header[match.end() : end]
-            params = {
-                param.group(1).lower(): (
-                    param.group(2).replace('\\"', '"')
-                    if param.group(2) is not None
-                    else param.group(3)
+        current: Challenge | None = None
+        position = 0
+        while position < len(header):
+            match = _ITEM.match(header, position)
+            if match is None or match.end() == position:
+                break
+            position = match.end()
+            if match.group("scheme") is not None:
+                current = Challenge(match.group("scheme").lower(), {})
+                challenges.append(current)
+            elif current is not None:
+                quoted = match.group("quoted")
+                value = (
+                    re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else match.group("bare")
                 )
-                for param in _PARAM.finditer(body)
-            }
-            challenges.append(Challenge(match.group(1).lower(), params))
-    return challenges
+                current.params[match.group("key").lower()] = value
+    return [c for c in challenges if c.scheme in ("digest", "basic")]
 
 
 _HASHES = {

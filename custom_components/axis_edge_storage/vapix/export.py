@@ -87,7 +87,9 @@ def parse_job_status(job_id: int, root: Node) -> ExportJobStatus:
     return ExportJobStatus(
         job_id=job_id,
         state=ExportJobState(to_str(node.get("Status")) or "Failed"),
-        progress=to_int(node.get("Progress")),
+        progress=progress
+        if (progress := to_int(node.get("Progress"))) is None or progress >= 0
+        else None,
         description=description,
         error_code=to_int(node.get("ErrorCode")),
     )

@@ -28,11 +28,26 @@ def parse_shares(root: Node) -> tuple[NetworkShare, ...]:
     )
 
 
+_JOB_FAILURES = range(700, 800)
+
+
 def parse_share_job(job_id: str, root: Node) -> ShareJob:
-    """Read a networkshare/job.cgi answer: progress, success, or the job's own error."""
+    """Read a networkshare/job.cgi answer: progress, success, or the job's own error.
+
+    The documented shape wraps the outcome in ``<JobSuccess>``; the seed's own example also
+    shows ``<GeneralSuccess/>`` directly under the root. A job error (700-760) is the job's
+    result, not a failed request; other codes (10, 20, 40) raise.
+    """
     job = root.find("JobSuccess")
     if job is None:
-        raise_for_error(Api.NETWORK_SHARE, root)
+        if root.find("GeneralSuccess") is not None and root.find("ErrorCode") is None:
+            return ShareJob(job_id, 100, True, True)
+        try:
+            raise_for_error(Api.NETWORK_SHARE, root)
+        except VapixRequestError as err:
+            if err.code in _JOB_FAILURES:
+                return ShareJob(job_id, None, True, False, err.code, err.description or err.meaning)
+            raise
         raise VapixResponseError("unexpected networkshare/job.cgi answer: no <JobSuccess>")
     try:
         raise_for_error(Api.NETWORK_SHARE, job)

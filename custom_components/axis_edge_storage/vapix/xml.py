@@ -142,22 +142,25 @@ def to_bool(value: str | None) -> bool | None:
     return None
 
 
+_INT_LIMIT = 1 << 63
+
+
 def to_int(value: str | None) -> int | None:
-    """Read an integer (also "12.0"); None when absent or not a number."""
+    """Read an integer (also "12.0"); None when absent, not a number or beyond 64 bits."""
     if value is None:
         return None
     text = value.strip()
     try:
-        return int(text)
+        number = int(text)
     except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    return int(number)
+        try:
+            real = float(text)
+        except ValueError:
+            return None
+        if not math.isfinite(real):
+            return None
+        number = int(real)
+    return number if -_INT_LIMIT < number < _INT_LIMIT else None
 
 
 def to_str(value: str | None) -> str | None:
@@ -189,19 +192,19 @@ def to_datetime(value: str | None) -> datetime | None:
         return None
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz = UTC
-    if offset and offset.upper() != "Z":
-        sign = -1 if offset[0] == "-" else 1
-        digits = offset[1:].replace(":", "")
-        minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
-        tz = timezone(sign * timedelta(minutes=minutes))
     try:
+        tz = UTC
+        if offset and offset.upper() != "Z":
+            sign = -1 if offset[0] == "-" else 1
+            digits = offset[1:].replace(":", "")
+            minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+            tz = timezone(sign * timedelta(minutes=minutes))
         parsed = datetime(
             int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
         )
-    except ValueError:
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # out-of-range field, offset >= 24 h, year 1 / 9999
         return None
-    return parsed.astimezone(UTC)
 
 
 def format_time(value: datetime) -> str:

@@ -95,6 +95,31 @@ def parse_job_status(job_id: int, root: Node) -> ExportJobStatus:
     )
 
 
+def _range_params(
+    recording_id: str,
+    disk_id: str,
+    *,
+    start: datetime | None,
+    stop: datetime | None,
+    export_format: str | None,
+    password: str | None = None,
+    encryption_format: str | None = None,
+) -> dict[str, object]:
+    """The arguments every export CGI shares; a password implies zip-aes256."""
+    if password is not None and encryption_format is None:
+        encryption_format = ZIP_AES256
+    return {
+        "schemaversion": SCHEMA_VERSION,
+        "recordingid": recording_id,
+        "diskid": disk_id,
+        "starttime": format_time(start) if start is not None else None,
+        "stoptime": format_time(stop) if stop is not None else None,
+        "exportformat": export_format,
+        "password": password,
+        "encryptionformat": encryption_format,
+    }
+
+
 class ExportStream:
     """An export being downloaded: file name, media type, length and the body in chunks."""
 
@@ -147,15 +172,14 @@ class ExportApi(ApiHandler):
         encryption_format: str | None = None,
     ) -> ExportProperties:
         """Return the proper start (key frame), stop and estimated size of an export."""
-        params = {
-            "schemaversion": SCHEMA_VERSION,
-            "recordingid": recording_id,
-            "diskid": disk_id,
-            "starttime": format_time(start) if start is not None else None,
-            "stoptime": format_time(stop) if stop is not None else None,
-            "exportformat": export_format,
-            "encryptionformat": encryption_format,
-        }
+        params = _range_params(
+            recording_id,
+            disk_id,
+            start=start,
+            stop=stop,
+            export_format=export_format,
+            encryption_format=encryption_format,
+        )
         found = parse_properties(await self._xml(f"{BASE}/properties.cgi", params))
         if not found:
             raise VapixResponseError("properties.cgi answered no <ExportProperties>")
@@ -179,19 +203,16 @@ class ExportApi(ApiHandler):
         The device reports errors as HTTP 200 with an XML body, so the Content-Type decides:
         an XML answer raises the device's `VapixRequestError`.
         """
-        if password is not None and encryption_format is None:
-            encryption_format = ZIP_AES256
-        params = {
-            "schemaversion": SCHEMA_VERSION,
-            "recordingid": recording_id,
-            "diskid": disk_id,
-            "exportformat": export_format,
-            "starttime": format_time(start) if start is not None else None,
-            "stoptime": format_time(stop) if stop is not None else None,
-            "filename": filename,
-            "password": password,
-            "encryptionformat": encryption_format,
-        }
+        params = _range_params(
+            recording_id,
+            disk_id,
+            start=start,
+            stop=stop,
+            export_format=export_format,
+            password=password,
+            encryption_format=encryption_format,
+        )
+        params["filename"] = filename
         async with self._client.stream(f"{BASE}/exportrecording.cgi", params) as stream:
             if stream.content_type not in _MEDIA_TYPES:
                 body = await stream.read_all(_ERROR_BODY_LIMIT)
@@ -216,20 +237,16 @@ class ExportApi(ApiHandler):
         encryption_format: str | None = None,
     ) -> ExportJob:
         """Start exporting to an external disk (USB); one job at a time per device."""
-        if password is not None and encryption_format is None:
-            encryption_format = ZIP_AES256
-        params = {
-            "schemaversion": SCHEMA_VERSION,
-            "recordingid": recording_id,
-            "diskid": disk_id,
-            "externaldiskid": external_disk_id,
-            "exportformat": export_format,
-            "starttime": format_time(start) if start is not None else None,
-            "stoptime": format_time(stop) if stop is not None else None,
-            "filepath": file_path,
-            "password": password,
-            "encryptionformat": encryption_format,
-        }
+        params = _range_params(
+            recording_id,
+            disk_id,
+            start=start,
+            stop=stop,
+            export_format=export_format,
+            password=password,
+            encryption_format=encryption_format,
+        )
+        params |= {"externaldiskid": external_disk_id, "filepath": file_path}
         root = await self._xml(f"{BASE}/exporttoexternal.cgi", params)
         node = require(root, "ExportToExternal")
         job_id = to_int(node.get("JobId", "JobID"))

@@ -237,12 +237,20 @@ class Stream:
 
     async def read_all(self, limit: int) -> bytes:
         """Read a small body (an error document) of at most `limit` bytes."""
+        chunks: list[bytes] = []
+        total = 0
         try:
-            return await self._response.content.read(limit)
+            while total < limit:  # read() returns what has arrived, not necessarily all
+                chunk = await self._response.content.read(limit - total)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise VapixConnectionError(
                 f"connection to {self._base_url} broke: {type(err).__name__}"
             ) from err
+        return b"".join(chunks)
 
     async def iter_chunks(self) -> AsyncIterator[bytes]:
         """Yield the body as it arrives, in the chunks the connection delivered.

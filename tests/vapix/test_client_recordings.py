@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,7 @@ from custom_components.axis_edge_storage.vapix import (
     AxisEdgeStorage,
     ContinuousProfile,
     Recording,
+    RecordingList,
     RecordingStatus,
     RecordingType,
     SortOrder,
@@ -346,3 +348,23 @@ async def test_rtsp_path_of_a_listed_recording(device: AxisEdgeStorage) -> None:
     path = device.recordings.rtsp_path(rec.recording_id)
     assert path.startswith("/axis-media/media.amp?")
     assert path.endswith(f"recordingid={rec.recording_id}")
+
+
+async def test_list_follows_the_matched_count_when_a_device_caps_pages(
+    device: AxisEdgeStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device answering at most 2 per page still gives every recording to list()."""
+    everything = await device.recordings.list(page_size=100)
+    assert len(everything) > 2
+    real_page = device.recordings.list_page
+    offsets: list[int] = []
+
+    async def capped(**kwargs: Any) -> RecordingList:
+        offsets.append(kwargs["start_at"])
+        page = await real_page(**{**kwargs, "max_results": 2})
+        return RecordingList(page.total, page.matched, page.recordings)
+
+    monkeypatch.setattr(device.recordings, "list_page", capped)
+    listed = await device.recordings.list(page_size=100)
+    assert [r.recording_id for r in listed] == [r.recording_id for r in everything]
+    assert offsets == list(range(0, len(everything), 2))

@@ -182,12 +182,14 @@ class RecordingApi(ApiHandler):
             for recording in page.recordings:
                 found.setdefault(recording.recording_id, recording)
             offset += len(page.recordings)
-            if (
-                not page.recordings
-                or (limit is not None and len(found) >= limit)
-                or (page.matched is not None and offset >= page.matched)
-                or len(page.recordings) < page_size
-            ):
+            # A device may cap a page below page_size: while it says how many match, that
+            # count decides; only without it does a short page mean the end.
+            more = (
+                offset < page.matched
+                if page.matched is not None
+                else len(page.recordings) >= page_size
+            )
+            if not page.recordings or not more or (limit is not None and len(found) >= limit):
                 break
         result = tuple(found.values())
         return result if limit is None else result[:limit]

@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -361,6 +361,12 @@ class Simulator:
         ``downtime`` simulated seconds during which VAPIX requests answer 503.
         """
         self.state.reboot(downtime)
+        self.auth.forget_nonces()
+
+    def set_password(self, username: str, password: str) -> None:
+        """Change an account's password, as a user would on the camera's web page."""
+        account = self.auth.accounts[username]
+        self.auth.accounts[username] = replace(account, password=password)
         self.auth.forget_nonces()
 
     def expire_nonces(self) -> None:

@@ -1,1 +1,55 @@
-"""Axis Edge Storage integration for Home Assistant."""
+"""The Axis Edge storage integration: SD cards and network shares of Axis devices."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from .connection import configuration_url, create_device
+from .const import DOMAIN
+from .coordinator import (
+    AxisEdgeStorageConfigEntry,
+    AxisEdgeStorageRuntimeData,
+    EdgeStorageCoordinator,
+)
+from .entity import MANUFACTURER
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> bool:
+    """Connect to the device, read its state, and set up the platforms."""
+    device = create_device(hass, entry.data)
+    coordinator = EdgeStorageCoordinator(hass, entry, device)
+    await coordinator.async_config_entry_first_refresh()
+
+    info = coordinator.device_info
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, info.serial)},
+        connections={(dr.CONNECTION_NETWORK_MAC, dr.format_mac(info.serial))},
+        manufacturer=info.brand or MANUFACTURER,
+        model=info.product_name or info.model,
+        model_id=info.model,
+        name=entry.title,
+        serial_number=info.serial,
+        sw_version=info.firmware,
+        hw_version=info.hardware_id,
+        configuration_url=configuration_url(entry.data),
+    )
+
+    entry.runtime_data = AxisEdgeStorageRuntimeData(device=device, coordinator=coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> bool:
+    """Unload the platforms; the shared HTTP session stays open."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> None:
+    """Apply new options (poll interval, export settings) by reloading."""
+    await hass.config_entries.async_reload(entry.entry_id)

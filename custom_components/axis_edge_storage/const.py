@@ -1,0 +1,39 @@
+"""Constants of the Axis Edge storage integration."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Final
+
+DOMAIN: Final = "axis_edge_storage"
+LOGGER = logging.getLogger(__package__)
+
+CONF_PROTOCOL: Final = "protocol"
+CONF_EXPORT_FOLDER: Final = "export_folder"
+CONF_EXPORT_RETENTION_DAYS: Final = "export_retention_days"
+
+PROTOCOL_HTTP: Final = "http"
+PROTOCOL_HTTPS: Final = "https"
+DEFAULT_PORTS: Final = {PROTOCOL_HTTP: 80, PROTOCOL_HTTPS: 443}
+DEFAULT_USERNAME: Final = "root"
+
+DEFAULT_SCAN_INTERVAL: Final = 30
+MIN_SCAN_INTERVAL: Final = 10
+MAX_SCAN_INTERVAL: Final = 3600
+DEFAULT_RETENTION_DAYS: Final = 7
+MAX_RETENTION_DAYS: Final = 3650
+
+# Slow-changing data (shares, limits, alert levels, capabilities) is re-read when the disks
+# change and at this interval, never on every poll.
+SLOW_REFRESH_INTERVAL: Final = timedelta(hours=6)
+# Recordings that ended this long before a poll may still be listed; the window is wide enough
+# to tolerate a device clock that is off by a few minutes.
+ONGOING_WINDOW: Final = timedelta(minutes=10)
+ONGOING_PAGE_SIZE: Final = 50
+
+# The disk that represents a network share; unbound, it reads "disconnected" with size 0.
+NETWORK_SHARE_FILESYSTEMS: Final = frozenset({"cifs", "nfs"})
+
+# Axis MAC address prefixes (the serial number is the MAC without colons).
+AXIS_MAC_PREFIXES: Final = ("00408C", "ACCC8E", "B8A44F", "E82725")

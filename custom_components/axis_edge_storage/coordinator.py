@@ -1,0 +1,293 @@
+"""The coordinator: polls the edge storage state of one device.
+
+A steady-state poll costs three requests: disks/list, gethealth and one page of the recordings
+overlapping now (explicit limits). Slow-changing data (network shares, storage limits, alert
+levels, disk capabilities) is read at start, when the disks change (a disk appears, disappears,
+or changes status, lock or file system), after the integration changes something, and every
+few hours, never on every poll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_SCAN_INTERVAL
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    NETWORK_SHARE_FILESYSTEMS,
+    ONGOING_PAGE_SIZE,
+    ONGOING_WINDOW,
+    SLOW_REFRESH_INTERVAL,
+)
+from .vapix import (
+    AlertLevels,
+    AxisEdgeStorage,
+    Capabilities,
+    DeviceInfo,
+    Disk,
+    DiskCapabilities,
+    DiskHealth,
+    NetworkShare,
+    Recording,
+    RecordingStatus,
+    StorageLimit,
+    VapixError,
+    VapixForbiddenError,
+    VapixNotSupportedError,
+    VapixRequestError,
+    VapixUnauthorizedError,
+)
+
+type AxisEdgeStorageConfigEntry = ConfigEntry[AxisEdgeStorageRuntimeData]
+
+
+@dataclass(slots=True)
+class AxisEdgeStorageRuntimeData:
+    """What a loaded config entry holds."""
+
+    device: AxisEdgeStorage
+    coordinator: EdgeStorageCoordinator
+
+
+@dataclass(frozen=True, slots=True)
+class SlowData:
+    """Data read at start and after changes, not on every poll."""
+
+    shares: tuple[NetworkShare, ...] = ()
+    limits: Mapping[str, StorageLimit] = field(default_factory=dict)
+    alert_levels: Mapping[str, AlertLevels] = field(default_factory=dict)
+    disk_capabilities: Mapping[str, DiskCapabilities] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeStorageData:
+    """One snapshot of the device's edge storage."""
+
+    disks: Mapping[str, Disk]
+    health: Mapping[str, DiskHealth]
+    ongoing: tuple[Recording, ...]
+    slow: SlowData
+
+    def recording(self, disk_id: str) -> bool:
+        """Whether a recording is ongoing on a disk."""
+        return any(rec.disk_id == disk_id for rec in self.ongoing)
+
+    @property
+    def any_recording(self) -> bool:
+        """Whether a recording is ongoing on any disk."""
+        return bool(self.ongoing)
+
+
+def is_share_slot(disk: Disk) -> bool:
+    """Whether a disk is the slot a network share is bound to."""
+    return (
+        disk.filesystem or ""
+    ).lower() in NETWORK_SHARE_FILESYSTEMS or disk.disk_id.lower().startswith("networkshare")
+
+
+def _signature(disks: tuple[Disk, ...]) -> frozenset[tuple[str, str, bool | None, str | None]]:
+    """What, when it changes, makes the slow data worth reading again."""
+    return frozenset((d.disk_id, str(d.status), d.locked, d.filesystem) for d in disks)
+
+
+class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
+    """Polls disks, health and ongoing recordings of one device."""
+
+    config_entry: AxisEdgeStorageConfigEntry
+    device_info: DeviceInfo
+    capabilities: Capabilities
+
+    def __init__(
+        self, hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry, device: AxisEdgeStorage
+    ) -> None:
+        """Describe the polling; nothing is sent before the first refresh."""
+        interval = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=timedelta(seconds=interval),
+        )
+        self.device = device
+        self._slow = SlowData()
+        self._slow_signature: frozenset[tuple[str, str, bool | None, str | None]] | None = None
+        self._slow_read_at: datetime | None = None
+        self._slow_stale = True
+        self._health_supported = True
+
+    @property
+    def serial(self) -> str:
+        """The device serial number: the unique id of the camera."""
+        return self.device_info.serial
+
+    async def _async_setup(self) -> None:
+        """Read the identity and capabilities once."""
+        try:
+            self.device_info = await self.device.device_info.get()
+            self.capabilities = await self.device.params.capabilities()
+        except VapixError as err:
+            raise self._translate(err) from err
+        unique_id = self.config_entry.unique_id
+        if unique_id is not None and self.device_info.serial != unique_id:
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="wrong_device",
+                translation_placeholders={"serial": self.device_info.serial},
+            )
+        self._health_supported = self.capabilities.disk_health
+
+    @callback
+    def async_mark_slow_data_stale(self) -> None:
+        """Read shares, limits and alert levels again at the next poll (after a change)."""
+        self._slow_stale = True
+
+    async def _async_update_data(self) -> EdgeStorageData:
+        """Poll the device: disks/list, gethealth, ongoing recordings (+ slow data if due)."""
+        try:
+            disks = await self.device.disks.list()
+            health = await self._read_health()
+            ongoing = await self._read_ongoing()
+            if self._slow_due(disks):
+                await self._read_slow(disks)
+        except VapixError as err:
+            raise self._translate(err) from err
+        present = {disk.disk_id: disk for disk in disks if self._present(disk)}
+        data = EdgeStorageData(
+            disks=present,
+            health={item.disk_id: item for item in health if item.disk_id in present},
+            ongoing=tuple(
+                rec
+                for rec in ongoing
+                if rec.status is RecordingStatus.RECORDING and rec.disk_id in present
+            ),
+            slow=self._slow,
+        )
+        self._remove_stale_devices(data)
+        return data
+
+    async def _read_health(self) -> tuple[DiskHealth, ...]:
+        if not self._health_supported:
+            return ()
+        try:
+            return await self.device.disks.health()
+        except VapixNotSupportedError:
+            LOGGER.info("%s does not report disk health", self.config_entry.title)
+            self._health_supported = False
+            return ()
+
+    async def _read_ongoing(self) -> tuple[Recording, ...]:
+        now = dt_util.utcnow()
+        return await self.device.recordings.list(
+            start=now - ONGOING_WINDOW, stop=now + ONGOING_WINDOW, page_size=ONGOING_PAGE_SIZE
+        )
+
+    def _slow_due(self, disks: tuple[Disk, ...]) -> bool:
+        signature = _signature(disks)
+        now = dt_util.utcnow()
+        due = (
+            self._slow_stale
+            or signature != self._slow_signature
+            or self._slow_read_at is None
+            or now - self._slow_read_at >= SLOW_REFRESH_INTERVAL
+        )
+        if due:
+            self._slow_signature = signature
+            self._slow_read_at = now
+            self._slow_stale = False
+        return due
+
+    async def _read_slow(self, disks: tuple[Disk, ...]) -> None:
+        """Read shares, storage limits, alert levels and disk capabilities.
+
+        A part the device refuses or does not provide is left out; a transport failure fails
+        the poll like any other.
+        """
+        shares: tuple[NetworkShare, ...] = ()
+        if self.capabilities.network_share:
+            shares = await _optional(self.device.network_shares.list(), ())
+        limits: dict[str, StorageLimit] = {}
+        if self.capabilities.storage_limit:
+            for limit in await _optional(self.device.storage_limits.get(), ()):
+                limits[limit.disk_id] = limit
+        alert_levels: dict[str, AlertLevels] = {}
+        capabilities: dict[str, DiskCapabilities] = {}
+        for disk in disks:
+            if disk.disk_id in self._bound_or_local(disks, shares):
+                if self._health_supported and not is_share_slot(disk):
+                    levels = await _optional(
+                        self.device.disk_properties.get_alert_levels(disk.disk_id), None
+                    )
+                    if levels is not None:
+                        alert_levels[disk.disk_id] = levels
+                caps = await _optional(self.device.disks.capabilities(disk.disk_id), None)
+                if caps is not None:
+                    capabilities[disk.disk_id] = caps
+        self._slow = SlowData(
+            shares=shares,
+            limits=limits,
+            alert_levels=alert_levels,
+            disk_capabilities=capabilities,
+        )
+
+    def _bound_or_local(
+        self, disks: tuple[Disk, ...], shares: tuple[NetworkShare, ...]
+    ) -> set[str]:
+        bound = {share.disk_id for share in shares if share.disk_id}
+        return {disk.disk_id for disk in disks if not is_share_slot(disk) or disk.disk_id in bound}
+
+    def _present(self, disk: Disk) -> bool:
+        """Whether a disk is there: an SD card is; a network share slot only while bound."""
+        if not is_share_slot(disk):
+            return True
+        return any(share.disk_id == disk.disk_id for share in self._slow.shares)
+
+    def _remove_stale_devices(self, data: EdgeStorageData) -> None:
+        """Remove the device of a disk that is gone (card pulled, share unbound)."""
+        registry = dr.async_get(self.hass)
+        keep = {self.serial} | {disk_identifier(self.serial, disk_id) for disk_id in data.disks}
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            identifiers = {ident for domain, ident in device.identifiers if domain == DOMAIN}
+            if identifiers and not identifiers & keep:
+                LOGGER.info("Removing %s: the disk is gone", device.name)
+                registry.async_update_device(
+                    device.id, remove_config_entry_id=self.config_entry.entry_id
+                )
+
+    def _translate(self, err: VapixError) -> Exception:
+        if isinstance(err, VapixUnauthorizedError):
+            return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
+        if isinstance(err, VapixForbiddenError):
+            return ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="insufficient_role"
+            )
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="update_failed",
+            translation_placeholders={"error": str(err)},
+        )
+
+
+def disk_identifier(serial: str, disk_id: str) -> str:
+    """The device registry identifier of a disk."""
+    return f"{serial}_{disk_id}"
+
+
+async def _optional[T, D](call: Awaitable[T], default: D) -> T | D:
+    """Await a read the device may refuse or lack; give `default` then."""
+    try:
+        return await call
+    except (VapixRequestError, VapixNotSupportedError, VapixForbiddenError) as err:
+        LOGGER.debug("Optional read refused: %s", err)
+        return default

@@ -1,0 +1,79 @@
+"""Diagnostics: the entry, the device and the last poll, with secrets redacted."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+
+from .coordinator import AxisEdgeStorageConfigEntry
+
+# Secrets and what identifies the owner's network or accounts.
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_HOST,
+    "serial",
+    "hardware_id",
+    "address",
+    "user",
+    "share",
+    "passphrase",
+    "unique_id",
+    "title",
+}
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, enums and datetimes as JSON-friendly values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry
+) -> dict[str, Any]:
+    """Return what helps a developer understand a problem, without secrets."""
+    coordinator = entry.runtime_data.coordinator
+    data = coordinator.data
+    return async_redact_data(
+        {
+            "entry": {
+                "title": entry.title,
+                "unique_id": entry.unique_id,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+            },
+            "device": _plain(coordinator.device_info),
+            "capabilities": _plain(dataclasses.replace(coordinator.capabilities, raw={})),
+            "last_update_success": coordinator.last_update_success,
+            "state": None
+            if data is None
+            else {
+                "disks": _plain(data.disks),
+                "health": _plain(data.health),
+                "ongoing_recordings": _plain(data.ongoing),
+                "network_shares": _plain(data.slow.shares),
+                "storage_limits": _plain(data.slow.limits),
+                "alert_levels": _plain(data.slow.alert_levels),
+                "disk_capabilities": _plain(data.slow.disk_capabilities),
+            },
+        },
+        TO_REDACT,
+    )

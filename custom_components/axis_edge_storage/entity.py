@@ -1,0 +1,77 @@
+"""Base entities: one Home Assistant device per camera, one per disk (via the camera)."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import EdgeStorageCoordinator, disk_identifier, is_share_slot
+from .vapix import Disk
+
+MANUFACTURER = "Axis Communications AB"
+SD_CARD_PREFIX = "SD_DISK"
+
+
+def disk_label(disk: Disk) -> str:
+    """A readable name for a disk."""
+    if disk.disk_id == SD_CARD_PREFIX:
+        return "SD card"
+    if disk.disk_id.startswith(SD_CARD_PREFIX):
+        return f"SD card {disk.disk_id.removeprefix(SD_CARD_PREFIX).strip('_')}"
+    if is_share_slot(disk):
+        return "Network share"
+    return disk.name or disk.disk_id
+
+
+class EdgeStorageEntity(CoordinatorEntity[EdgeStorageCoordinator]):
+    """An entity of the camera itself."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: EdgeStorageCoordinator, description: EntityDescription) -> None:
+        """Attach to the camera's device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{coordinator.serial}_{description.key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.serial)})
+
+
+class DiskEntity(CoordinatorEntity[EdgeStorageCoordinator]):
+    """An entity of one disk, on the disk's own device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: EntityDescription
+    ) -> None:
+        """Attach to the disk's device, which is reached via the camera."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.disk_id = disk_id
+        serial = coordinator.serial
+        self._attr_unique_id = f"{serial}_{disk_id}_{description.key}"
+        disk = coordinator.data.disks[disk_id]
+        share = next(
+            (s for s in coordinator.data.slow.shares if s.disk_id == disk_id and s.nice_name),
+            None,
+        )
+        label = disk_label(disk) if share is None else f"{disk_label(disk)} {share.nice_name}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, disk_identifier(serial, disk_id))},
+            via_device=(DOMAIN, serial),
+            manufacturer=MANUFACTURER,
+            model="Network share" if is_share_slot(disk) else "SD card",
+            name=f"{coordinator.config_entry.title} {label}",
+        )
+
+    @property
+    def disk(self) -> Disk | None:
+        """The disk's latest state, None when it is gone."""
+        return self.coordinator.data.disks.get(self.disk_id)
+
+    @property
+    def available(self) -> bool:
+        """Available while the device answers and the disk is there."""
+        return super().available and self.disk_id in self.coordinator.data.disks

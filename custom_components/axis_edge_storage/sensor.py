@@ -1,0 +1,231 @@
+"""Disk sensors: free space, size, use, wear, temperature, status, storage limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation, UnitOfTemperature
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
+from .entity import DiskEntity
+from .vapix import DiskStatus, HealthReading, ReadingState
+from .vapix.models import KIB
+
+# Coordinator-based: the coordinator serializes updates.
+PARALLEL_UPDATES = 0
+
+STATUS_OPTIONS = {
+    DiskStatus.DISCONNECTED: "disconnected",
+    DiskStatus.CONNECTED: "connected",
+    DiskStatus.OK: "ok",
+    DiskStatus.FAILED: "failed",
+    DiskStatus.WRONG_PASSPHRASE: "wrong_passphrase",
+    DiskStatus.NOT_ENCRYPTED: "not_encrypted",
+}
+
+
+def _reading(data: EdgeStorageData, disk_id: str, name: str) -> HealthReading | None:
+    health = data.health.get(disk_id)
+    return None if health is None else getattr(health, name)
+
+
+def _reading_exists(name: str) -> Callable[[EdgeStorageData, str], bool]:
+    """A health attribute the disk supports: a value now, or an error it may recover from."""
+
+    def exists(data: EdgeStorageData, disk_id: str) -> bool:
+        reading = _reading(data, disk_id, name)
+        return reading is not None and reading.state in (ReadingState.VALUE, ReadingState.ERROR)
+
+    return exists
+
+
+def _limit_exists(data: EdgeStorageData, disk_id: str) -> bool:
+    return disk_id in data.slow.limits
+
+
+def _limit_size(data: EdgeStorageData, disk_id: str) -> StateType:
+    limit = data.slow.limits.get(disk_id)
+    if limit is None or not limit.size_kb:
+        return None  # no limit set
+    return limit.size_kb * KIB
+
+
+def _limit_used(data: EdgeStorageData, disk_id: str) -> StateType:
+    limit = data.slow.limits.get(disk_id)
+    if limit is None or limit.used_kb is None:
+        return None
+    return limit.used_kb * KIB
+
+
+def _status(data: EdgeStorageData, disk_id: str) -> StateType:
+    disk = data.disks[disk_id]
+    return STATUS_OPTIONS.get(disk.status)
+
+
+def _temperature(data: EdgeStorageData, disk_id: str) -> StateType:
+    health = data.health.get(disk_id)
+    return None if health is None else health.temperature_celsius
+
+
+def _wear(data: EdgeStorageData, disk_id: str) -> StateType:
+    reading = _reading(data, disk_id, "wear")
+    return None if reading is None else reading.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiskSensorDescription(SensorEntityDescription):
+    """A disk sensor: how to read it, and whether the disk has it."""
+
+    value_fn: Callable[[EdgeStorageData, str], StateType]
+    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda _data, _disk_id: True
+    # A value the device reports as not a number (-1, -2, -3) makes the entity unavailable.
+    unavailable_when_none: bool = False
+
+
+DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
+    DiskSensorDescription(
+        key="free_space",
+        translation_key="free_space",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
+        suggested_display_precision=1,
+        value_fn=lambda data, disk_id: data.disks[disk_id].free_bytes,
+    ),
+    DiskSensorDescription(
+        key="total_size",
+        translation_key="total_size",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data, disk_id: data.disks[disk_id].total_bytes,
+    ),
+    DiskSensorDescription(
+        key="used_percent",
+        translation_key="used_percent",
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=1,
+        value_fn=lambda data, disk_id: data.disks[disk_id].used_percent,
+    ),
+    DiskSensorDescription(
+        key="wear",
+        translation_key="wear",
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=PERCENTAGE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_reading_exists("wear"),
+        unavailable_when_none=True,
+        value_fn=_wear,
+    ),
+    DiskSensorDescription(
+        key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_reading_exists("temperature"),
+        unavailable_when_none=True,
+        value_fn=_temperature,
+    ),
+    DiskSensorDescription(
+        key="status",
+        translation_key="status",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(STATUS_OPTIONS.values()),
+        value_fn=_status,
+    ),
+    DiskSensorDescription(
+        key="storage_limit",
+        translation_key="storage_limit",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        exists_fn=_limit_exists,
+        value_fn=_limit_size,
+    ),
+    DiskSensorDescription(
+        key="recording_space_used",
+        translation_key="recording_space_used",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
+        suggested_display_precision=1,
+        exists_fn=_limit_exists,
+        unavailable_when_none=True,
+        value_fn=_limit_used,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AxisEdgeStorageConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the sensors of every disk, now and when a disk appears."""
+    coordinator = entry.runtime_data.coordinator
+    known: set[tuple[str, str]] = set()
+
+    @callback
+    def add_new() -> None:
+        data = coordinator.data
+        present = {(disk_id, d.key) for disk_id in data.disks for d in DISK_SENSORS}
+        known.intersection_update(present)
+        new = [
+            DiskSensor(coordinator, disk_id, description)
+            for disk_id in data.disks
+            for description in DISK_SENSORS
+            if (disk_id, description.key) not in known and description.exists_fn(data, disk_id)
+        ]
+        known.update((entity.disk_id, entity.entity_description.key) for entity in new)
+        if new:
+            async_add_entities(new)
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+class DiskSensor(DiskEntity, SensorEntity):
+    """A sensor of one disk."""
+
+    entity_description: DiskSensorDescription
+
+    def __init__(
+        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: DiskSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, disk_id, description)
+
+    @property
+    def native_value(self) -> StateType:
+        """The value, None when the disk has none."""
+        if self.disk is None:
+            return None
+        return self.entity_description.value_fn(self.coordinator.data, self.disk_id)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the disk is gone or reports its value as not a number."""
+        if not super().available:
+            return False
+        if self.entity_description.unavailable_when_none:
+            return self.entity_description.value_fn(self.coordinator.data, self.disk_id) is not None
+        return True

@@ -1,0 +1,90 @@
+"""Fixtures for the Home Assistant tests: a simulated camera and a config entry for it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+)
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.axis_edge_storage.const import CONF_PROTOCOL, DOMAIN
+from simulator import Simulator, SimulatorConfig
+
+SERIAL = "ACCC8E012345"
+PASSWORD = "pass"  # noqa: S105 (the simulator's test password)
+TITLE = f"AXIS P3265-LVE ({SERIAL})"
+
+StartSim = Callable[..., AbstractAsyncContextManager[Simulator]]
+
+
+@pytest.fixture(autouse=True)
+def _custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/axis_edge_storage."""
+
+
+@pytest.fixture(scope="session")
+def integration_media_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One media cache for the run: the simulator's GOP is encoded once."""
+    return tmp_path_factory.mktemp("sim-media-integration")
+
+
+@pytest.fixture
+def start_sim(integration_media_cache: Path) -> StartSim:
+    """Start a simulator with config overrides: `async with start_sim(serial=...) as sim`."""
+
+    @asynccontextmanager
+    async def _start(**overrides: Any) -> AsyncIterator[Simulator]:
+        simulator = Simulator(SimulatorConfig(cache_dir=integration_media_cache, **overrides))
+        async with simulator.serve("127.0.0.1", 0):
+            yield simulator
+
+    return _start
+
+
+@pytest.fixture
+async def sim(start_sim: StartSim) -> AsyncIterator[Simulator]:
+    """The default simulated camera: admin root/pass, an SD card, an unbound share slot."""
+    async with start_sim() as simulator:
+        yield simulator
+
+
+def entry_data(simulator: Simulator, **overrides: Any) -> dict[str, Any]:
+    """Config entry data pointing at a simulator."""
+    return {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: simulator.port,
+        CONF_PROTOCOL: "http",
+        CONF_VERIFY_SSL: False,
+        CONF_USERNAME: "root",
+        CONF_PASSWORD: PASSWORD,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def config_entry(hass: HomeAssistant, sim: Simulator) -> MockConfigEntry:
+    """A config entry for the default simulator, added to Home Assistant."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=TITLE, unique_id=SERIAL, data=entry_data(sim), version=1
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def init_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -> MockConfigEntry:
+    """The integration set up on the default simulator."""
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

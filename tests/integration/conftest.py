@@ -22,7 +22,7 @@ from custom_components.axis_edge_storage.const import CONF_PROTOCOL, DOMAIN
 from simulator import Simulator, SimulatorConfig
 
 SERIAL = "ACCC8E012345"
-PASSWORD = "pass"  # noqa: S105 (the simulator's test password)
+PASSWORD = "pass"
 TITLE = f"AXIS P3265-LVE ({SERIAL})"
 
 StartSim = Callable[..., AbstractAsyncContextManager[Simulator]]

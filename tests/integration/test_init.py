@@ -70,7 +70,9 @@ async def test_rejected_credentials_start_reauth(hass: HomeAssistant, sim: Simul
 async def test_other_device_at_address(hass: HomeAssistant, start_sim: StartSim) -> None:
     """An address that now answers with another camera does not mix up the two."""
     async with start_sim(serial="ACCC8E0FFFFF") as other:
-        entry = MockConfigEntry(domain=DOMAIN, title=TITLE, unique_id=SERIAL, data=entry_data(other))
+        entry = MockConfigEntry(
+            domain=DOMAIN, title=TITLE, unique_id=SERIAL, data=entry_data(other)
+        )
         entry.add_to_hass(hass)
         await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()

@@ -680,7 +680,7 @@ class ClipExporter:
         if end - start > MAX_DURATION:
             raise ExportError("range_too_long", places, user_error=True)
         if start > now - MIN_DURATION:
-            raise ExportError("start_in_future", places, user_error=True)
+            raise ExportError("start_in_future", {"start": places["start"]}, user_error=True)
         password = request.password
         if password is not None and not 0 < len(password.encode("utf-8")) <= MAX_PASSWORD_BYTES:
             raise ExportError("invalid_password", user_error=True)
@@ -755,7 +755,7 @@ class ClipExporter:
                 if down and (problem := _disk_problem(down[0])) is not None:
                     raise problem
             if end > now:
-                raise ExportError("end_in_future", places, user_error=True)
+                raise ExportError("end_in_future", {"end": places["end"]}, user_error=True)
             raise ExportError("no_recording", places, user_error=True)
 
         def rank(disk_id: str) -> tuple[bool, int, bool, str]:
@@ -773,7 +773,7 @@ class ClipExporter:
         if end > now and not any(
             r.ongoing and r.start is not None and r.start <= now for r in by_disk[disk_id]
         ):
-            raise ExportError("end_in_future", places, user_error=True)
+            raise ExportError("end_in_future", {"end": places["end"]}, user_error=True)
         return disk_id, covers[disk_id]
 
     async def _async_properties(

@@ -1,0 +1,1 @@
+"""Tests of the clip export engine against the simulated camera."""

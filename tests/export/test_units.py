@@ -1,0 +1,173 @@
+"""Shapes the simulator cannot produce: a wrong media type or body, overlapping sources."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+
+from custom_components.axis_edge_storage import exporter as exporter_module
+from custom_components.axis_edge_storage.exporter import (
+    ClipExporter,
+    ExportError,
+    ExportRequest,
+    default_export_root,
+    sanitize_name,
+)
+from custom_components.axis_edge_storage.vapix import (
+    Disk,
+    DiskStatus,
+    ExportProperties,
+    Recording,
+    RecordingStatus,
+    RecordingType,
+)
+
+from .conftest import Folders, check_error
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+START = NOW - timedelta(hours=2)
+
+
+def _recording(
+    recording_id: str,
+    start: datetime,
+    stop: datetime | None,
+    *,
+    source: str = "1",
+    kind: RecordingType = RecordingType.CONTINUOUS,
+) -> Recording:
+    return Recording(
+        recording_id=recording_id,
+        disk_id="SD_DISK",
+        start=start,
+        stop=stop,
+        status=RecordingStatus.RECORDING if stop is None else RecordingStatus.COMPLETED,
+        recording_type=kind,
+        source=source,
+    )
+
+
+class _Stream:
+    def __init__(self, content_type: str, body: bytes) -> None:
+        self.content_type = content_type
+        self.content_length = len(body)
+        self.filename = None
+        self._body = body
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        for index in range(0, len(self._body), 3):
+            yield self._body[index : index + 3]
+
+
+class _FakeDevice:
+    """Just what the exporter calls, answering with chosen shapes."""
+
+    def __init__(self, content_type: str, body: bytes) -> None:
+        self.disks = self
+        self.recordings = self
+        self.exports = self
+        self._content_type = content_type
+        self._body = body
+
+    async def list(self, **kwargs: Any) -> tuple[Any, ...]:
+        if "start" not in kwargs:  # disks.list()
+            return (Disk("SD_DISK", "", 100, 100, DiskStatus.OK, locked=False),)
+        return (_recording("rec", START, NOW - timedelta(hours=1)),)
+
+    async def properties(
+        self, recording_id: str, disk_id: str, *, start: datetime, stop: datetime, **_: Any
+    ) -> ExportProperties:
+        return ExportProperties(recording_id, "matroska", None, -1, start, stop)
+
+    @asynccontextmanager
+    async def export(self, *_args: Any, **_kwargs: Any) -> AsyncIterator[_Stream]:
+        yield _Stream(self._content_type, self._body)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "ok"),
+    [
+        ("video/x-matroska", b"\x1a\x45\xdf\xa3rest", True),
+        ("application/octet-stream", b"\x1a\x45\xdf\xa3rest", True),
+        ("text/html", b"\x1a\x45\xdf\xa3rest", False),
+        ("application/zip", b"PK\x03\x04rest", False),  # a zip without a password asked
+        ("video/x-matroska", b"<html>not a video</html>", False),
+        ("video/x-matroska", b"\x1a\x45", False),  # shorter than the magic number
+    ],
+)
+async def test_media_type_and_leading_bytes_are_checked(
+    hass: HomeAssistant,
+    folders: Folders,
+    *,
+    content_type: str,
+    body: bytes,
+    ok: bool,
+) -> None:
+    device: Any = _FakeDevice(content_type, body)
+    exporter = ClipExporter(
+        hass, device, camera_name="cam", default_folder=default_export_root(hass) / "cam"
+    )
+    request = ExportRequest(start=START + timedelta(minutes=1), end=START + timedelta(minutes=2))
+    if ok:
+        result = await exporter.async_export(request)
+        assert result.files[0].path.read_bytes() == body
+        return
+    with pytest.raises(ExportError) as info:
+        await exporter.async_export(request)
+    check_error(info.value, "unexpected_content")
+    assert folders.files() == []
+
+
+def test_cover_takes_the_fewest_recordings_per_source() -> None:
+    continuous = _recording("c", START, START + timedelta(hours=1))
+    inside = _recording(
+        "t",
+        START + timedelta(minutes=5),
+        START + timedelta(minutes=6),
+        kind=RecordingType.TRIGGERED,
+    )
+    later = _recording("d", START + timedelta(minutes=70), None)
+    other_source = _recording(
+        "s2", START + timedelta(minutes=10), START + timedelta(minutes=20), source="2"
+    )
+    parts = exporter_module._cover(
+        [continuous, inside, later, other_source],
+        START + timedelta(minutes=4),
+        START + timedelta(minutes=80),
+        NOW,
+    )
+    assert [(p.recording.recording_id, p.start - START, p.stop - START) for p in parts] == [
+        ("c", timedelta(minutes=4), timedelta(hours=1)),
+        ("s2", timedelta(minutes=10), timedelta(minutes=20)),
+        ("d", timedelta(minutes=70), timedelta(minutes=80)),  # the gap 60..70 is skipped
+    ]
+
+
+def test_cover_prefers_continuous_on_a_tie() -> None:
+    triggered = _recording("a", START, START + timedelta(minutes=10), kind=RecordingType.TRIGGERED)
+    continuous = _recording("b", START, START + timedelta(minutes=10))
+    parts = exporter_module._cover(
+        [triggered, continuous], START, START + timedelta(minutes=5), NOW
+    )
+    assert [p.recording.recording_id for p in parts] == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Front Door", "front_door"),
+        ("../x", "x"),
+        ("..", "camera"),
+        ("", "camera"),
+        ("Café/Entrée\\Süd", "cafe_entree_sud"),
+        ("a" * 300, "a" * 64),
+        ("CON", "con"),
+    ],
+)
+def test_sanitize_name(name: str, expected: str) -> None:
+    assert sanitize_name(name) == expected

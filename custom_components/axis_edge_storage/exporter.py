@@ -806,11 +806,15 @@ class ClipExporter:
         progress: ProgressCallback | None,
         run: _Run,
     ) -> ExportResult:
-        now = dt_util.utcnow().replace(microsecond=0)
+        exact_now = dt_util.utcnow()
+        now = exact_now.replace(microsecond=0)
         start, end = self._validate(request, now)
         prefix = _check_name(request.name) if request.name is not None else self._prefix
         folder, root = await self._async_folder(request)
         run.folder = folder
+        # An end up to the exact present is not "in the future"; the cut is at a whole second.
+        if now < end <= exact_now:
+            end = now
         disk_id, parts = await self._async_plan(request, start, end, now)
         encrypted = request.password is not None
         planned = await self._async_properties(disk_id, parts, encrypted)

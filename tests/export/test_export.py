@@ -45,6 +45,7 @@ def _open_mkv(path: Path) -> tuple[datetime, float]:
     with av.open(str(path)) as container:
         first_time = to_datetime(container.metadata["creation_time"])
         assert first_time is not None
+        assert container.duration is not None
         duration = container.duration / 1e6
         first = next(container.demux(video=0))
         assert first.is_keyframe
@@ -211,6 +212,19 @@ async def test_end_in_the_future_is_cut_at_now_while_recording(
     first_time, duration = _open_mkv(exported.path)
     assert first_time == exported.start
     assert abs(duration - (exported.stop - exported.start).total_seconds()) < 0.2
+
+
+async def test_an_end_of_now_needs_no_ongoing_recording(
+    sim: Simulator, exporter: ClipExporter
+) -> None:
+    """`end: now()` from an automation is not "in the future", even a few ms later."""
+    line = timeline(sim)
+    sim.stop_recording()
+    now = dt_util.utcnow()
+    result = await exporter.async_export(ExportRequest(start=now - timedelta(seconds=30), end=now))
+    (exported,) = result.files
+    assert exported.recording_id == line.ongoing.recordingid
+    assert exported.stop <= now
 
 
 async def test_naive_times_are_home_assistant_local_time(

@@ -26,6 +26,7 @@ TO_REDACT = {
     "passphrase",
     "unique_id",
     "title",
+    "recording_id",
 }
 
 

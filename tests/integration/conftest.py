@@ -17,6 +17,9 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.axis_edge_storage.const import CONF_PROTOCOL, DOMAIN
 from simulator import Simulator, SimulatorConfig
@@ -31,6 +34,20 @@ StartSim = Callable[..., AbstractAsyncContextManager[Simulator]]
 @pytest.fixture(autouse=True)
 def _custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/axis_edge_storage."""
+
+
+class _SnapshotExtension(HomeAssistantSnapshotExtension):
+    """Snapshots in `snapshots/` beside the test, whichever harness version runs."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        return str(Path(test_location.filepath).parent / "snapshots")
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """The same snapshot files on Home Assistant 2025.4 and the newest."""
+    return snapshot.use_extension(_SnapshotExtension)
 
 
 @pytest.fixture(scope="session")

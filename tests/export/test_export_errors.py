@@ -400,3 +400,19 @@ def test_every_key_has_a_message_and_maps_to_the_right_ha_error() -> None:
     other = device.as_homeassistant_error("axis_edge_storage")
     assert isinstance(other, HomeAssistantError)
     assert not isinstance(other, ServiceValidationError)
+
+
+async def test_end_in_the_future_on_a_disk_without_recordings(
+    sim: Simulator, exporter: ClipExporter, folders: Folders
+) -> None:
+    sim.patch_disk("NetworkShare", status="OK")
+    now = dt_util.utcnow()
+    request = ExportRequest(
+        start=now - timedelta(minutes=1), end=now + timedelta(minutes=1), disk_id="NetworkShare"
+    )
+    await _fails(exporter, folders, request, "end_in_future", user_error=True)
+
+
+async def test_forbidden(sim: Simulator, exporter: ClipExporter, folders: Folders) -> None:
+    sim.faults.add("status", status=403, path=EXPORT_CGI)
+    await _fails(exporter, folders, _in_first(sim), "forbidden", user_error=False)

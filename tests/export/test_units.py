@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,3 +173,67 @@ def test_cover_prefers_continuous_on_a_tie() -> None:
 )
 def test_sanitize_name(name: str, expected: str) -> None:
     assert sanitize_name(name) == expected
+
+
+def test_part_file_never_takes_a_used_name(tmp_path: Path) -> None:
+    """A .part of a concurrent export, and a final file made meanwhile, are both avoided."""
+    (tmp_path / ".clip.mkv.part").write_bytes(b"another export")
+    part_file = exporter_module._PartFile(tmp_path, "clip", ".mkv")
+    part_file.open()
+    assert part_file.part == tmp_path / ".clip_2.mkv.part"
+    part_file.write([b"abc", b"def"])
+    (tmp_path / "clip_2.mkv").write_bytes(b"made meanwhile")
+    final = part_file.commit()
+    assert final == tmp_path / "clip_3.mkv"
+    assert final.read_bytes() == b"abcdef"
+    assert (tmp_path / "clip_2.mkv").read_bytes() == b"made meanwhile"
+    assert part_file.sha256 == hashlib.sha256(b"abcdef").hexdigest()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".clip.mkv.part",
+        "clip_2.mkv",
+        "clip_3.mkv",
+    ]
+
+
+def test_part_file_discard_stops_everything(tmp_path: Path) -> None:
+    discarded_first = exporter_module._PartFile(tmp_path, "a", ".mkv")
+    discarded_first.discard()
+    discarded_first.open()  # a queued open after a cancellation makes nothing
+    discarded_first.write([b"x"])  # nor does a queued write
+    assert list(tmp_path.iterdir()) == []
+    committed = exporter_module._PartFile(tmp_path, "b", ".mkv")
+    committed.open()
+    committed.write([b"x"])
+    committed.commit()
+    committed.discard()  # a finished file of a failed request goes too
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(RuntimeError):
+        committed.commit()
+
+
+async def test_a_failing_progress_callback_does_not_stop_the_export(
+    hass: HomeAssistant, folders: Folders, caplog: pytest.LogCaptureFixture
+) -> None:
+    device: Any = _FakeDevice("video/x-matroska", b"\x1a\x45\xdf\xa3rest")
+    exporter = ClipExporter(
+        hass, device, camera_name="cam", default_folder=default_export_root(hass) / "cam"
+    )
+
+    def progress(_percent: float, _name: str | None) -> None:
+        raise ValueError("bug in the caller")
+
+    request = ExportRequest(start=START + timedelta(minutes=1), end=START + timedelta(minutes=2))
+    result = await exporter.async_export(request, progress)
+    assert result.files[0].size == 8
+    assert "Export progress callback failed" in caplog.text
+
+
+async def test_a_default_folder_outside_the_root_is_refused(
+    hass: HomeAssistant, folders: Folders
+) -> None:
+    device: Any = _FakeDevice("video/x-matroska", b"\x1a\x45\xdf\xa3rest")
+    exporter = ClipExporter(hass, device, camera_name="cam", default_folder=folders.outside)
+    request = ExportRequest(start=START + timedelta(minutes=1), end=START + timedelta(minutes=2))
+    with pytest.raises(ExportError) as info:
+        await exporter.async_export(request)
+    check_error(info.value, "folder_not_allowed", user_error=True)

@@ -35,7 +35,7 @@ homeassistant:
   country: SE
   currency: EUR
   media_dirs:
-    media: {media}
+    local: {media}
   allowlist_external_dirs:
     - {media}
 

@@ -300,3 +300,98 @@ async def test_disruption_and_health(
     disruption = hass.states.get(f"binary_sensor.{SD}_disruption")
     assert disruption is not None
     assert disruption.attributes["reasons"] == ["failed", "read_only", "locked"]
+
+
+@pytest.mark.parametrize(
+    ("status", "reasons"),
+    [
+        ("disconnected", ["disconnected"]),
+        ("wrong passphrase", ["wrong_passphrase"]),
+        ("connected", ["unmounted"]),
+        ("no passphrase", ["unmounted"]),
+    ],
+)
+async def test_disruption_reasons(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    sim: Simulator,
+    status: str,
+    reasons: list[str],
+) -> None:
+    """Every status other than OK is a disruption, with the reason a user can act on."""
+    sim.patch_disk("SD_DISK", status=status)
+    await refresh(hass, init_integration)
+    disruption = hass.states.get(f"binary_sensor.{SD}_disruption")
+    assert disruption is not None
+    assert disruption.state == "on"
+    assert disruption.attributes["reasons"] == reasons
+
+
+async def test_device_without_health_api(hass: HomeAssistant, sim: Simulator) -> None:
+    """A device whose gethealth.cgi is missing: no health entities, and no more asking."""
+    sim.faults.add("status", status=404, path="disks/gethealth.cgi")
+    entry = MockConfigEntry(domain=DOMAIN, title=TITLE, unique_id=SERIAL, data=entry_data(sim))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(f"sensor.{SD}_wear") is None
+    assert hass.states.get(f"binary_sensor.{SD}_health") is None
+    assert state_of(hass, f"sensor.{SD}_status") == "ok"
+    sim.request_log.clear()
+    await refresh(hass, entry)
+    assert sorted(r.path for r in sim.request_log) == [
+        "/axis-cgi/disks/list.cgi",
+        "/axis-cgi/record/list.cgi",
+    ]
+
+
+async def test_refused_optional_reads(hass: HomeAssistant, sim: Simulator) -> None:
+    """Storage limits the device refuses leave their sensors out; the rest works."""
+    sim.faults.add("status", status=404, path="record/storage/getlimit.cgi")
+    entry = MockConfigEntry(domain=DOMAIN, title=TITLE, unique_id=SERIAL, data=entry_data(sim))
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(f"sensor.{SD}_recording_storage_limit") is None
+    assert state_of(hass, f"sensor.{SD}_status") == "ok"
+
+
+async def test_storage_limit_and_marked_change(
+    hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
+) -> None:
+    """A limit set on the camera shows after the integration marks its data stale."""
+    coordinator = coordinator_of(init_integration)
+    sim.patch_disk("SD_DISK", storage_limit=10 * 1024**2)  # 10 GiB in kB
+    await refresh(hass, init_integration)
+    assert state_of(hass, f"sensor.{SD}_recording_storage_limit") == "unknown"
+    coordinator.async_mark_slow_data_stale()
+    await refresh(hass, init_integration)
+    assert state_of(hass, f"sensor.{SD}_recording_storage_limit") == "10.0"
+
+
+async def test_role_too_low_asks_for_another_account(hass: HomeAssistant, sim: Simulator) -> None:
+    """A viewer account cannot read the disks: the user is asked for another account."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=TITLE,
+        unique_id=SERIAL,
+        data=entry_data(sim, username="viewer", password="viewer"),
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert "administrator or operator" in (entry.reason or "")
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_other_disk_names(
+    hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
+) -> None:
+    """A disk that is neither an SD card nor a share is named by its id."""
+    sim.add_disk("USB_DISK")
+    await refresh(hass, init_integration)
+    disk = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{SERIAL}_USB_DISK")})
+    assert disk is not None
+    assert disk.name == "AXIS P3265-LVE (ACCC8E012345) USB_DISK"

@@ -282,6 +282,14 @@ async def run_demo(
             sim_port, hass_port = free_port(), free_port()
             camera_password = secrets.token_urlsafe(12)
             sim_url = f"http://127.0.0.1:{sim_port}"
+            options = {
+                "--host": "127.0.0.1",
+                "--port": str(sim_port),
+                "--username": CAMERA_USER,
+                "--password": camera_password,
+                "--serial": SERIAL,
+                "--cache-dir": str(root / "sim-cache"),
+            }
             progress(f"starting the simulated camera on {sim_url}")
             sim = await spawn(
                 "the simulator",
@@ -289,27 +297,15 @@ async def run_demo(
                     str(python),
                     "-m",
                     "simulator",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(sim_port),
-                    "--username",
-                    CAMERA_USER,
-                    "--password",
-                    camera_password,
-                    "--serial",
-                    SERIAL,
-                    "--cache-dir",
-                    str(root / "sim-cache"),
+                    *(arg for pair in options.items() for arg in pair),
                 ],
                 log=root / "simulator.log",
                 cwd=repo,
                 env=_child_env(),
             )
             children.append(sim)
-            sim_state = await _wait_for_simulator(sim, sim_url)
-            serial = str(sim_state.get("config", {}).get("serial", SERIAL))
 
+            # Home Assistant starts meanwhile: it needs the camera only for the config flow.
             config = _write_config(root, repo, hass_port)
             url = f"http://127.0.0.1:{hass_port}"
             progress(f"starting Home Assistant on {url} (config folder {config})")
@@ -321,6 +317,8 @@ async def run_demo(
                 env=_child_env(),
             )
             children.append(hass_child)
+            sim_state = await _wait_for_simulator(sim, sim_url)
+            serial = str(sim_state.get("config", {}).get("serial", SERIAL))
             async with Hass(url) as hass:
                 await hass.wait_until_serving(hass_child)
                 progress("onboarding: owner account, core config, analytics, integration")

@@ -31,7 +31,7 @@ def disruption_reasons(data: EdgeStorageData, disk_id: str) -> list[str]:
         reasons.append("disconnected")
     elif disk.status is DiskStatus.FAILED:
         reasons.append("failed")
-    elif disk.status is DiskStatus.WRONG_PASSPHRASE:
+    elif disk.status in (DiskStatus.WRONG_PASSPHRASE, DiskStatus.NO_PASSPHRASE):
         reasons.append("wrong_passphrase")
     elif disk.status is not DiskStatus.OK:
         reasons.append("unmounted")

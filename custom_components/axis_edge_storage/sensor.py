@@ -31,6 +31,7 @@ STATUS_OPTIONS = {
     DiskStatus.FAILED: "failed",
     DiskStatus.WRONG_PASSPHRASE: "wrong_passphrase",
     DiskStatus.NOT_ENCRYPTED: "not_encrypted",
+    DiskStatus.NO_PASSPHRASE: "no_passphrase",
 }
 
 

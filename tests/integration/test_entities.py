@@ -308,7 +308,7 @@ async def test_disruption_and_health(
         ("disconnected", ["disconnected"]),
         ("wrong passphrase", ["wrong_passphrase"]),
         ("connected", ["unmounted"]),
-        ("no passphrase", ["unmounted"]),
+        ("no passphrase", ["wrong_passphrase"]),
     ],
 )
 async def test_disruption_reasons(

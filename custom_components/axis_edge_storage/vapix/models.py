@@ -47,6 +47,7 @@ class DiskStatus(OpenStrEnum):
     FAILED = "failed"
     WRONG_PASSPHRASE = "wrong passphrase"  # noqa: S105 (a status, not a secret)
     NOT_ENCRYPTED = "not encrypted"
+    NO_PASSPHRASE = "no passphrase"  # noqa: S105 (a status: encrypted disk, encryption off)
 
 
 class CleanupPolicy(OpenStrEnum):

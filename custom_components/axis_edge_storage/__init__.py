@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 
 from .connection import configuration_url, create_device
 from .const import DOMAIN
@@ -14,8 +16,19 @@ from .coordinator import (
     EdgeStorageCoordinator,
 )
 from .entity import MANUFACTURER
+from .export_queue import ExportQueue
+from .services import async_setup_services
+from .views import ExportDownloadView
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions and the download view, once for every camera."""
+    async_setup_services(hass)
+    hass.http.register_view(ExportDownloadView())
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> bool:
@@ -25,7 +38,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
     await coordinator.async_config_entry_first_refresh()
 
     info = coordinator.device_info
-    dr.async_get(hass).async_get_or_create(
+    camera = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, info.serial)},
         connections={(dr.CONNECTION_NETWORK_MAC, dr.format_mac(info.serial))},
@@ -39,7 +52,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
         configuration_url=configuration_url(entry.data),
     )
 
-    entry.runtime_data = AxisEdgeStorageRuntimeData(device=device, coordinator=coordinator)
+    exports = ExportQueue(hass, entry, device, camera.id)
+    entry.runtime_data = AxisEdgeStorageRuntimeData(
+        device=device, coordinator=coordinator, exports=exports
+    )
+    entry.async_on_unload(exports.async_start_retention())
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True

@@ -27,13 +27,16 @@ from .const import (
     AXIS_MAC_PREFIXES,
     CONF_EXPORT_FOLDER,
     CONF_EXPORT_RETENTION_DAYS,
+    CONF_LINK_VALIDITY_HOURS,
     CONF_PROTOCOL,
+    DEFAULT_LINK_VALIDITY_HOURS,
     DEFAULT_PORTS,
     DEFAULT_RETENTION_DAYS,
     DEFAULT_SCAN_INTERVAL,
     DEFAULT_USERNAME,
     DOMAIN,
     LOGGER,
+    MAX_LINK_VALIDITY_HOURS,
     MAX_RETENTION_DAYS,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
@@ -325,6 +328,20 @@ class AxisEdgeStorageOptionsFlow(OptionsFlow):
                             min=0,
                             max=MAX_RETENTION_DAYS,
                             unit_of_measurement="d",
+                            mode=selector.NumberSelectorMode.BOX,
+                        )
+                    ),
+                    vol.Coerce(int),
+                ),
+                vol.Required(
+                    CONF_LINK_VALIDITY_HOURS,
+                    default=options.get(CONF_LINK_VALIDITY_HOURS, DEFAULT_LINK_VALIDITY_HOURS),
+                ): vol.All(
+                    selector.NumberSelector(
+                        selector.NumberSelectorConfig(
+                            min=1,
+                            max=MAX_LINK_VALIDITY_HOURS,
+                            unit_of_measurement="h",
                             mode=selector.NumberSelectorMode.BOX,
                         )
                     ),

@@ -12,6 +12,7 @@ LOGGER = logging.getLogger(__package__)
 CONF_PROTOCOL: Final = "protocol"
 CONF_EXPORT_FOLDER: Final = "export_folder"
 CONF_EXPORT_RETENTION_DAYS: Final = "export_retention_days"
+CONF_LINK_VALIDITY_HOURS: Final = "link_validity_hours"
 
 PROTOCOL_HTTP: Final = "http"
 PROTOCOL_HTTPS: Final = "https"
@@ -23,6 +24,12 @@ MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 3600
 DEFAULT_RETENTION_DAYS: Final = 7
 MAX_RETENTION_DAYS: Final = 3650
+DEFAULT_LINK_VALIDITY_HOURS: Final = 24
+MAX_LINK_VALIDITY_HOURS: Final = 24 * 365
+
+EVENT_EXPORT_STARTED: Final = f"{DOMAIN}_export_started"
+EVENT_EXPORT_COMPLETED: Final = f"{DOMAIN}_export_completed"
+EVENT_EXPORT_FAILED: Final = f"{DOMAIN}_export_failed"
 
 # Slow-changing data (shares, limits, alert levels, capabilities) is re-read when the disks
 # change and at this interval, never on every poll.

@@ -30,6 +30,7 @@ from .const import (
     ONGOING_WINDOW,
     SLOW_REFRESH_INTERVAL,
 )
+from .export_queue import ExportQueue
 from .vapix import (
     AlertLevels,
     AxisEdgeStorage,
@@ -58,6 +59,7 @@ class AxisEdgeStorageRuntimeData:
 
     device: AxisEdgeStorage
     coordinator: EdgeStorageCoordinator
+    exports: ExportQueue
 
 
 @dataclass(frozen=True, slots=True)

@@ -480,6 +480,7 @@ class _PartFile:
         self._file: io.FileIO | None = None
         self._sha = hashlib.sha256()
         self._lock = threading.Lock()
+        self._hash_lock = threading.Lock()
         self._discarded = False
 
     def name(self, suffix: int | None = None) -> str:
@@ -513,7 +514,7 @@ class _PartFile:
             raise FileExistsError(f"no free file name for {self.stem}{self.ext}")
 
     def write(self, chunks: Sequence[bytes]) -> None:
-        """Append chunks and hash them."""
+        """Append chunks (the hash is computed apart, in parallel: see `hash`)."""
         with self._lock:
             file = self._file
             if file is None:
@@ -521,11 +522,21 @@ class _PartFile:
                     return
                 raise RuntimeError("write to a part file that is not open")
             for chunk in chunks:
-                self._sha.update(chunk)
                 view = memoryview(chunk)
                 while view:
                     view = view[file.write(view) :]
                 self.size += len(chunk)
+
+    def hash(self, chunks: Sequence[bytes]) -> None:
+        """Add chunks to the SHA-256, in the order they are written.
+
+        Kept apart from `write` so that hashing (CPU bound, slower than the disk on CPUs
+        without SHA instructions) and writing run in two executor threads at once; hashlib
+        and file writes release the GIL.
+        """
+        with self._hash_lock:
+            for chunk in chunks:
+                self._sha.update(chunk)
 
     def commit(self) -> Path:
         """Fsync, close and rename to the final name without ever replacing another file."""
@@ -889,7 +900,7 @@ class ClipExporter:
         name = part_file.name()
         tracker.report(index, 0.0, name)
         recording = item.part.recording
-        pending: asyncio.Future[None] | None = None
+        pending: list[asyncio.Future[None]] = []
         try:
             async with self._device.exports.export(
                 recording.recording_id,
@@ -914,23 +925,23 @@ class ClipExporter:
                     batched += len(chunk)
                     received += len(chunk)
                     if batched >= WRITE_BATCH_BYTES:
-                        if pending is not None:
-                            await pending
-                        pending = self._hass.async_add_executor_job(part_file.write, batch)
-                        pending.add_done_callback(_consume)
+                        # One batch in flight (written and hashed in parallel) while the next
+                        # one arrives: at most two batches in memory.
+                        await self._async_settle(pending)
+                        pending = self._submit(part_file, batch)
                         batch, batched = [], 0
                         tracker.report(index, received / expected if expected else 0.0, name)
                 if head != magic:  # fewer bytes than the magic number
                     raise ExportError("unexpected_content", {"content_type": stream.content_type})
-            if pending is not None:
-                await pending
-                pending = None
+            await self._async_settle(pending)
             if batch:
-                await self._run(part_file.write, batch)
+                pending = self._submit(part_file, batch)
+                await self._async_settle(pending)
             final = await self._run(part_file.commit)
         finally:
-            if pending is not None and not pending.done():
-                pending.cancel()  # a running write finishes; discard() waits for it
+            for future in pending:
+                if not future.done():
+                    future.cancel()  # a running write finishes; discard() waits for it
         return ExportedFile(
             path=final,
             size=part_file.size,
@@ -940,6 +951,22 @@ class ClipExporter:
             recording_id=recording.recording_id,
             disk_id=disk_id,
         )
+
+    def _submit(self, part_file: _PartFile, batch: list[bytes]) -> list[asyncio.Future[None]]:
+        """Write and hash a batch in two executor threads."""
+        futures = [
+            self._hass.async_add_executor_job(part_file.write, batch),
+            self._hass.async_add_executor_job(part_file.hash, batch),
+        ]
+        for future in futures:
+            future.add_done_callback(_consume)
+        return futures
+
+    @staticmethod
+    async def _async_settle(pending: list[asyncio.Future[None]]) -> None:
+        """Wait for a batch's jobs; the first failure raises."""
+        for future in pending:
+            await future
 
     @staticmethod
     def _check_type(stream: ExportStream, encrypted: bool) -> bytes:

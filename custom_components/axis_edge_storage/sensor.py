@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -17,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
-from .entity import DiskEntity
+from .entity import DiskEntity, EdgeStorageEntity
 from .vapix import DiskStatus, HealthReading, ReadingState
 from .vapix.models import KIB
 
@@ -202,6 +203,36 @@ async def async_setup_entry(
 
     add_new()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
+    async_add_entities([ExportProgressSensor(coordinator, EXPORT_PROGRESS)])
+
+
+EXPORT_PROGRESS = SensorEntityDescription(
+    key="export_progress",
+    translation_key="export_progress",
+    native_unit_of_measurement=PERCENTAGE,
+    suggested_display_precision=0,
+)
+
+
+class ExportProgressSensor(EdgeStorageEntity, SensorEntity):
+    """Progress of the camera's current (or last) clip export, with the file being written."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the camera's export queue."""
+        await super().async_added_to_hass()
+        exports = self.coordinator.config_entry.runtime_data.exports
+        self.async_on_remove(exports.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> float | None:
+        """Percent done; unknown before the first export."""
+        return self.coordinator.config_entry.runtime_data.exports.progress
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The file being written and how many exports wait."""
+        exports = self.coordinator.config_entry.runtime_data.exports
+        return {"current_file": exports.current_file, "queued": exports.waiting}
 
 
 class DiskSensor(DiskEntity, SensorEntity):

@@ -384,7 +384,12 @@ async def test_options(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
 
-    bad = {CONF_SCAN_INTERVAL: 15, CONF_EXPORT_FOLDER: "/etc", CONF_EXPORT_RETENTION_DAYS: 3}
+    bad = {
+        CONF_SCAN_INTERVAL: 15,
+        CONF_EXPORT_FOLDER: "/etc",
+        CONF_EXPORT_RETENTION_DAYS: 3,
+        "link_validity_hours": 2,
+    }
     result = await hass.config_entries.options.async_configure(result["flow_id"], bad)
     assert result["errors"] == {CONF_EXPORT_FOLDER: "folder_not_allowed"}
     result = await hass.config_entries.options.async_configure(
@@ -400,6 +405,7 @@ async def test_options(
         CONF_SCAN_INTERVAL: 15,
         CONF_EXPORT_FOLDER: str(tmp_path),
         CONF_EXPORT_RETENTION_DAYS: 3,
+        "link_validity_hours": 2,
     }
     # The entry reloaded with the new interval.
     assert entry.runtime_data.coordinator.update_interval.total_seconds() == 15

@@ -1,0 +1,167 @@
+"""One camera's clip exports: in order, one at a time, with progress, events and links.
+
+Exports of one camera run one after the other in the order they were asked for (an
+`asyncio.Lock` wakes its waiters first in, first out); different cameras export in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from homeassistant.components.http.auth import async_sign_path
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_interval
+
+from .const import (
+    CONF_EXPORT_FOLDER,
+    CONF_EXPORT_RETENTION_DAYS,
+    CONF_LINK_VALIDITY_HOURS,
+    DEFAULT_LINK_VALIDITY_HOURS,
+    DEFAULT_RETENTION_DAYS,
+    DOMAIN,
+    EVENT_EXPORT_COMPLETED,
+    EVENT_EXPORT_FAILED,
+    EVENT_EXPORT_STARTED,
+    LOGGER,
+)
+from .exporter import (
+    ClipExporter,
+    ExportError,
+    ExportRequest,
+    async_remove_old_exports,
+    default_export_root,
+    sanitize_name,
+)
+from .vapix import AxisEdgeStorage
+
+RETENTION_INTERVAL = timedelta(days=1)
+DOWNLOAD_PATH = f"/api/{DOMAIN}/exports"
+
+
+def camera_folder(hass: HomeAssistant, entry: ConfigEntry) -> Path:
+    """Where a camera's exports go: the configured folder, or the integration's own."""
+    configured = entry.options.get(CONF_EXPORT_FOLDER)
+    if configured:
+        return Path(configured)
+    return default_export_root(hass) / sanitize_name(entry.title)
+
+
+class ExportQueue:
+    """The exports of one camera."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, device: AxisEdgeStorage, device_id: str
+    ) -> None:
+        """Prepare; nothing runs until an export is asked for."""
+        self._hass = hass
+        self._entry = entry
+        self._device_id = device_id
+        self.folder = camera_folder(hass, entry)
+        self._exporter = ClipExporter(
+            hass, device, camera_name=entry.title, default_folder=self.folder
+        )
+        self._lock = asyncio.Lock()
+        self._listeners: list[CALLBACK_TYPE] = []
+        self.progress: float | None = None
+        self.current_file: str | None = None
+        self.waiting = 0
+
+    @callback
+    def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
+        """Call `listener` when the progress changes; returns the remover."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    @callback
+    def _on_progress(self, percent: float, current: str | None) -> None:
+        self.progress = round(percent, 1)
+        self.current_file = current
+        self._notify()
+
+    async def async_export(self, request: ExportRequest, context: Context) -> dict[str, Any]:
+        """Export after the exports asked for before; return the response data.
+
+        Raises `ExportError` after firing the failed event.
+        """
+        self.waiting += 1
+        self._notify()
+        try:
+            await self._lock.acquire()
+        finally:
+            self.waiting -= 1
+        try:
+            return await self._async_run(request, context)
+        finally:
+            self._lock.release()
+
+    async def _async_run(self, request: ExportRequest, context: Context) -> dict[str, Any]:
+        base = {
+            "device_id": self._device_id,
+            "camera": self._entry.title,
+            "start": request.start.isoformat(),
+            "end": request.end.isoformat(),
+            "disk_id": request.disk_id,
+        }
+        self._hass.bus.async_fire(EVENT_EXPORT_STARTED, base, context=context)
+        self._on_progress(0.0, None)
+        try:
+            result = await self._exporter.async_export(request, self._on_progress)
+        except ExportError as err:
+            self.current_file = None
+            self._notify()
+            self._hass.bus.async_fire(
+                EVENT_EXPORT_FAILED,
+                {**base, "error": err.translation_key, "message": str(err)},
+                context=context,
+            )
+            raise
+        self._on_progress(100.0, None)
+        response = result.as_dict()
+        for item, exported in zip(response["files"], result.files, strict=True):
+            item["url"] = self.download_url(exported.path)
+        self._hass.bus.async_fire(EVENT_EXPORT_COMPLETED, {**base, **response}, context=context)
+        return response
+
+    def download_url(self, path: Path) -> str | None:
+        """A signed download link, when the file is in the camera's export folder."""
+        if path.parent != self.folder:
+            return None
+        hours = self._entry.options.get(CONF_LINK_VALIDITY_HOURS, DEFAULT_LINK_VALIDITY_HOURS)
+        return async_sign_path(
+            self._hass,
+            f"{DOWNLOAD_PATH}/{self._entry.entry_id}/{path.name}",
+            timedelta(hours=hours),
+            use_content_user=True,
+        )
+
+    @callback
+    def async_start_retention(self) -> CALLBACK_TYPE:
+        """Remove old exports now and daily, from the integration's own folder only."""
+
+        async def _remove(_now: Any = None) -> None:
+            days = int(self._entry.options.get(CONF_EXPORT_RETENTION_DAYS, DEFAULT_RETENTION_DAYS))
+            if self._entry.options.get(CONF_EXPORT_FOLDER):
+                return  # a folder of the user's: never delete there
+            removed = await async_remove_old_exports(self._hass, self.folder, days)
+            if removed:
+                LOGGER.info(
+                    "Removed %d exports of %s older than %d days",
+                    len(removed),
+                    self._entry.title,
+                    days,
+                )
+
+        self._entry.async_create_background_task(
+            self._hass, _remove(), f"{DOMAIN} retention {self._entry.title}"
+        )
+        return async_track_time_interval(self._hass, _remove, RETENTION_INTERVAL)

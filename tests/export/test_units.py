@@ -182,6 +182,7 @@ def test_part_file_never_takes_a_used_name(tmp_path: Path) -> None:
     part_file.open()
     assert part_file.part == tmp_path / ".clip_2.mkv.part"
     part_file.write([b"abc", b"def"])
+    part_file.hash([b"abc", b"def"])
     (tmp_path / "clip_2.mkv").write_bytes(b"made meanwhile")
     final = part_file.commit()
     assert final == tmp_path / "clip_3.mkv"

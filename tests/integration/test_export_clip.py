@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
@@ -61,7 +61,12 @@ def camera_id(hass: HomeAssistant, disk: str | None = None) -> str:
 def capture(hass: HomeAssistant, kind: str) -> list[Event]:
     """Collect the export events of one kind."""
     events: list[Event] = []
-    hass.bus.async_listen(f"{DOMAIN}_export_{kind}", events.append)
+
+    @callback
+    def _append(event: Event) -> None:
+        events.append(event)
+
+    hass.bus.async_listen(f"{DOMAIN}_export_{kind}", _append)
     return events
 
 

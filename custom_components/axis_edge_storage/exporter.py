@@ -433,6 +433,12 @@ def _from_vapix(err: VapixError) -> ExportError:
     return ExportError("invalid_response")
 
 
+def _shown_type(stream: ExportStream) -> str:
+    """The device's Content-Type, safe to show: printable and short."""
+    shown = "".join(ch for ch in stream.content_type if ch.isprintable())[:80]
+    return shown or "no content type"
+
+
 def _free_bytes(folder: Path) -> int:
     """Free bytes on the file system of `folder` or its nearest existing parent (BLOCKING)."""
     probe = folder
@@ -634,7 +640,11 @@ class ClipExporter:
         camera_name: str,
         default_folder: Path,
     ) -> None:
-        """Describe the camera; `default_folder` is normally default_export_root / camera."""
+        """Describe the camera.
+
+        `default_folder` must lie inside `default_export_root(hass)`; normally it is
+        ``default_export_root(hass) / sanitize_name(camera_name)``.
+        """
         self._hass = hass
         self._device = device
         self._prefix = sanitize_name(camera_name)
@@ -919,7 +929,7 @@ class ClipExporter:
                         head += chunk[: _MAGIC_LEN - len(head)]
                         if len(head) == _MAGIC_LEN and head != magic:
                             raise ExportError(
-                                "unexpected_content", {"content_type": stream.content_type}
+                                "unexpected_content", {"content_type": _shown_type(stream)}
                             )
                     batch.append(chunk)
                     batched += len(chunk)
@@ -932,7 +942,7 @@ class ClipExporter:
                         batch, batched = [], 0
                         tracker.report(index, received / expected if expected else 0.0, name)
                 if head != magic:  # fewer bytes than the magic number
-                    raise ExportError("unexpected_content", {"content_type": stream.content_type})
+                    raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})
             await self._async_settle(pending)
             if batch:
                 pending = self._submit(part_file, batch)
@@ -973,9 +983,7 @@ class ClipExporter:
         """Check the Content-Type; return the magic number the body must start with."""
         allowed, magic = (_ZIP_TYPES, _ZIP_MAGIC) if encrypted else (_MKV_TYPES, _MKV_MAGIC)
         if stream.content_type not in allowed:
-            raise ExportError(
-                "unexpected_content", {"content_type": stream.content_type or "no content type"}
-            )
+            raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})
         return magic
 
 

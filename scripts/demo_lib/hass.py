@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Self
 
 import aiohttp
@@ -13,6 +14,13 @@ import aiohttp
 from .processes import Child, DemoError
 
 JSON = dict[str, Any]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,11 @@ class Hass:
         while time.monotonic() < deadline:
             if not process.running:
                 raise process.exited_error()
+            if "Activating recovery mode" in await asyncio.to_thread(_read, process.log):
+                raise DemoError(
+                    f"Home Assistant started in recovery mode (see {process.log}); if the frontend "
+                    "did not load, scripts/setup installs home-assistant-frontend into .venv"
+                )
             try:
                 async with self.session.get(
                     f"{self.url}/api/onboarding", timeout=aiohttp.ClientTimeout(total=5)

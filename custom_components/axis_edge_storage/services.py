@@ -17,8 +17,10 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN
 from .coordinator import AxisEdgeStorageConfigEntry
 from .exporter import ExportError, ExportRequest
+from .usb_export import DEFAULT_TIMEOUT, UsbExportRequest, async_export_to_usb
 
 SERVICE_EXPORT_CLIP = "export_clip"
+SERVICE_EXPORT_CLIP_TO_USB = "export_clip_to_usb"
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_DISK_ID = "disk_id"
@@ -30,6 +32,7 @@ ATTR_AFTER = "after"
 ATTR_FOLDER = "folder"
 ATTR_PASSWORD = "password"  # noqa: S105 (the name of a field)
 ATTR_NAME = "name"
+ATTR_TIMEOUT = "timeout"
 
 DEFAULT_BEFORE = 30.0
 DEFAULT_AFTER = 30.0
@@ -47,6 +50,23 @@ EXPORT_CLIP_SCHEMA = vol.Schema(
         vol.Optional(ATTR_FOLDER): cv.string,
         vol.Optional(ATTR_PASSWORD): cv.string,
         vol.Optional(ATTR_NAME): cv.string,
+    }
+)
+
+
+EXPORT_CLIP_TO_USB_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_DISK_ID): cv.string,
+        vol.Optional(ATTR_START): cv.datetime,
+        vol.Optional(ATTR_END): cv.datetime,
+        vol.Optional(ATTR_AT): cv.datetime,
+        vol.Optional(ATTR_BEFORE): SECONDS,
+        vol.Optional(ATTR_AFTER): SECONDS,
+        vol.Optional(ATTR_PASSWORD): cv.string,
+        vol.Optional(ATTR_TIMEOUT, default=DEFAULT_TIMEOUT): vol.All(
+            vol.Coerce(float), vol.Range(min=1, max=86400)
+        ),
     }
 )
 
@@ -130,6 +150,25 @@ async def _async_export_clip(call: ServiceCall) -> ServiceResponse:
         raise err.as_homeassistant_error(DOMAIN) from err
 
 
+async def _async_export_clip_to_usb(call: ServiceCall) -> ServiceResponse:
+    entry, device_disk = camera_entry(call.hass, call.data[ATTR_DEVICE_ID])
+    start, end = _range(call.data)
+    request = UsbExportRequest(
+        start=start,
+        end=end,
+        disk_id=call.data.get(ATTR_DISK_ID, device_disk),
+        password=call.data.get(ATTR_PASSWORD) or None,
+        timeout=call.data[ATTR_TIMEOUT],
+    )
+    return await async_export_to_usb(
+        call.hass,
+        entry.runtime_data.device,
+        request,
+        device_id=call.data[ATTR_DEVICE_ID],
+        context=call.context,
+    )
+
+
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, for every camera)."""
     hass.services.async_register(
@@ -137,5 +176,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_EXPORT_CLIP,
         _async_export_clip,
         schema=EXPORT_CLIP_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_EXPORT_CLIP_TO_USB,
+        _async_export_clip_to_usb,
+        schema=EXPORT_CLIP_TO_USB_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

@@ -99,6 +99,17 @@ async def _check(demo: Demo) -> None:
         f"ready in {demo.started_in:.1f} s; exporting the last {CLIP.total_seconds():.0f} s of video"
     )
     result = await check_export(demo)
+    print(
+        f"\nExported {result.start.isoformat()} .. {result.end.isoformat()} in "
+        f"{result.seconds:.1f} s (proper_start: {result.proper_start}):"
+    )
+    for exported in result.files:
+        print(f"  path    {exported.path}")
+        print(f"  size    {exported.size} bytes")
+        print(f"  sha256  {exported.sha256}")
+        print(f"  range   {exported.start} .. {exported.stop}")
+        print(f"  media   {exported.media}")
+    print()
     errors = report_log(demo)
     if errors:
         raise DemoError(
@@ -106,17 +117,9 @@ async def _check(demo: Demo) -> None:
             f"{errors[0].headline}"
         )
     print(
-        f"\nExported {result.start.isoformat()} .. {result.end.isoformat()} "
-        f"in {result.seconds:.1f} s (proper_start: {result.proper_start}):"
-    )
-    for exported in result.files:
-        print(f"  path    {exported.path}")
-        print(f"  size    {exported.size} bytes")
-        print(f"  sha256  {exported.sha256}")
-        print(f"  range   {exported.start} .. {exported.stop}")
-    print(
-        f"\ndemo --check: OK: {len(demo.entities)} entities, {len(result.files)} file(s), "
-        f"{result.total_bytes} bytes, verified (size, sha256, Matroska EBML header)",
+        f"demo --check: OK: {len(demo.entities)} entities; {len(result.files)} file(s), "
+        f"{result.total_bytes} bytes, verified (size, sha256, Matroska EBML header, "
+        "duration)",
         flush=True,
     )
 

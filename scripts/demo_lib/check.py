@@ -28,6 +28,29 @@ class ExportedFile:
     sha256: str
     start: str
     stop: str
+    media: str  # what PyAV read in it
+
+
+def _probe(path: Path) -> tuple[float | None, str]:
+    """Demux the file with PyAV (in .venv for the tests): its duration and a description."""
+    try:
+        import av  # noqa: PLC0415 (only the check needs it)
+    except ImportError:
+        return None, "not probed (PyAV is not installed)"
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise DemoError(f"{path} holds no video stream")
+            stream = container.streams.video[0]
+            frames = sum(1 for packet in container.demux(stream) if packet.pts is not None)
+            seconds = (container.duration or 0) / 1_000_000
+            description = (
+                f"{container.format.name}, {stream.codec_context.name} video, "
+                f"{seconds:.1f} s, {frames} frames"
+            )
+    except av.FFmpegError as err:
+        raise DemoError(f"{path} does not open as a video: {err}") from None
+    return seconds, description
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,9 @@ def _verify_file(entry: Any, allowed: Path) -> ExportedFile:
         magic = handle.read(len(EBML_MAGIC))
     if magic != EBML_MAGIC:
         raise DemoError(f"{path} does not start with the EBML magic 1A45DFA3 (got {magic.hex()})")
+    seconds, media = _probe(path)
+    if seconds is not None and seconds < CLIP.total_seconds() - 1:
+        raise DemoError(f"{path} lasts {seconds:.1f} s; {CLIP.total_seconds():.0f} s were asked")
     leftovers = sorted(p.name for p in path.parent.glob("*.part"))
     if leftovers:
         raise DemoError(f"partial files left next to the export: {', '.join(leftovers)}")
@@ -88,6 +114,7 @@ def _verify_file(entry: Any, allowed: Path) -> ExportedFile:
         sha256=sha256,
         start=str(entry.get("start", "")),
         stop=str(entry.get("stop", "")),
+        media=media,
     )
 
 

@@ -9,11 +9,10 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
@@ -145,7 +144,7 @@ def _prepare(root: Path) -> None:
 
 
 @contextlib.contextmanager
-def _lock(root: Path) -> Any:
+def _lock(root: Path) -> Iterator[None]:
     """One demo per demo folder: a second one would delete the first one's configuration."""
     root.mkdir(parents=True, exist_ok=True)
     with (root / "lock").open("w") as handle:
@@ -170,9 +169,9 @@ def _write_config(root: Path, repo: Path, port: int) -> Path:
     return config
 
 
-def _child_env() -> dict[str, str]:
-    """The children see neither our PYTHONPATH nor a virtualenv of another tool."""
-    return {"PYTHONPATH": "", "PYTHONUNBUFFERED": "1"}
+def _child_env() -> dict[str, str | None]:
+    """Our PYTHONPATH (scripts/) is not the children's; their output reaches the logs at once."""
+    return {"PYTHONPATH": None, "PYTHONUNBUFFERED": "1"}
 
 
 async def _wait_for_simulator(child: Child, url: str, limit: float = 60.0) -> JSON:

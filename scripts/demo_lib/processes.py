@@ -8,7 +8,7 @@ import ctypes
 import os
 import signal
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,19 +83,32 @@ class Child:
 
 
 async def spawn(
-    name: str, argv: Sequence[str], *, log: Path, cwd: Path, env: dict[str, str] | None = None
+    name: str,
+    argv: Sequence[str],
+    *,
+    log: Path,
+    cwd: Path,
+    env: Mapping[str, str | None] | None = None,
 ) -> Child:
     """Start `argv` with its stdout and stderr in `log`, in a session of its own.
+
+    `env` adds to (or, with None, removes from) the environment.
 
     A session of its own: Ctrl-C in the terminal reaches only the demo, which then stops the
     children in order (Home Assistant first, then the camera it talks to).
     """
+    environment = dict(os.environ)
+    for key, value in (env or {}).items():  # None: unset
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = await asyncio.create_subprocess_exec(
             *argv,
             cwd=cwd,
-            env={**os.environ, **(env or {})},
+            env=environment,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=out,
             stderr=asyncio.subprocess.STDOUT,

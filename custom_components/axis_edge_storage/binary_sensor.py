@@ -12,11 +12,11 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
-from .entity import DiskEntity, EdgeStorageEntity
+from .entity import DiskEntity, EdgeStorageEntity, async_follow_disks
 from .vapix import DiskStatus
 
 # Coordinator-based: the coordinator serializes updates.
@@ -132,25 +132,7 @@ async def async_setup_entry(
     """Add the camera's recording sensor, and the sensors of every disk as disks appear."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities([CameraRecordingBinarySensor(coordinator, CAMERA_RECORDING)])
-    known: set[tuple[str, str]] = set()
-
-    @callback
-    def add_new() -> None:
-        data = coordinator.data
-        present = {(disk_id, d.key) for disk_id in data.disks for d in DISK_BINARY_SENSORS}
-        known.intersection_update(present)
-        new = [
-            DiskBinarySensor(coordinator, disk_id, description)
-            for disk_id in data.disks
-            for description in DISK_BINARY_SENSORS
-            if (disk_id, description.key) not in known and description.exists_fn(data, disk_id)
-        ]
-        known.update((entity.disk_id, entity.entity_description.key) for entity in new)
-        if new:
-            async_add_entities(new)
-
-    add_new()
-    entry.async_on_unload(coordinator.async_add_listener(add_new))
+    async_follow_disks(entry, DISK_BINARY_SENSORS, DiskBinarySensor, async_add_entities)
 
 
 class CameraRecordingBinarySensor(EdgeStorageEntity, BinarySensorEntity):

@@ -284,6 +284,21 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+def _whole_number(minimum: int, maximum: int, unit: str) -> vol.All:
+    """A number box for whole numbers of a unit."""
+    return vol.All(
+        selector.NumberSelector(
+            selector.NumberSelectorConfig(
+                min=minimum,
+                max=maximum,
+                unit_of_measurement=unit,
+                mode=selector.NumberSelectorMode.BOX,
+            )
+        ),
+        vol.Coerce(int),
+    )
+
+
 class AxisEdgeStorageOptionsFlow(OptionsFlow):
     """Poll interval, export folder and how long exports are kept."""
 
@@ -304,17 +319,7 @@ class AxisEdgeStorageOptionsFlow(OptionsFlow):
                 vol.Required(
                     CONF_SCAN_INTERVAL,
                     default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                ): vol.All(
-                    selector.NumberSelector(
-                        selector.NumberSelectorConfig(
-                            min=MIN_SCAN_INTERVAL,
-                            max=MAX_SCAN_INTERVAL,
-                            unit_of_measurement="s",
-                            mode=selector.NumberSelectorMode.BOX,
-                        )
-                    ),
-                    vol.Coerce(int),
-                ),
+                ): _whole_number(MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL, "s"),
                 vol.Optional(
                     CONF_EXPORT_FOLDER,
                     description={"suggested_value": options.get(CONF_EXPORT_FOLDER, "")},
@@ -322,31 +327,11 @@ class AxisEdgeStorageOptionsFlow(OptionsFlow):
                 vol.Required(
                     CONF_EXPORT_RETENTION_DAYS,
                     default=options.get(CONF_EXPORT_RETENTION_DAYS, DEFAULT_RETENTION_DAYS),
-                ): vol.All(
-                    selector.NumberSelector(
-                        selector.NumberSelectorConfig(
-                            min=0,
-                            max=MAX_RETENTION_DAYS,
-                            unit_of_measurement="d",
-                            mode=selector.NumberSelectorMode.BOX,
-                        )
-                    ),
-                    vol.Coerce(int),
-                ),
+                ): _whole_number(0, MAX_RETENTION_DAYS, "d"),
                 vol.Required(
                     CONF_LINK_VALIDITY_HOURS,
                     default=options.get(CONF_LINK_VALIDITY_HOURS, DEFAULT_LINK_VALIDITY_HOURS),
-                ): vol.All(
-                    selector.NumberSelector(
-                        selector.NumberSelectorConfig(
-                            min=1,
-                            max=MAX_LINK_VALIDITY_HOURS,
-                            unit_of_measurement="h",
-                            mode=selector.NumberSelectorMode.BOX,
-                        )
-                    ),
-                    vol.Coerce(int),
-                ),
+                ): _whole_number(1, MAX_LINK_VALIDITY_HOURS, "h"),
             }
         )
         if user_input is not None:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import EdgeStorageCoordinator, disk_identifier, is_share_slot
+from .coordinator import (
+    AxisEdgeStorageConfigEntry,
+    EdgeStorageCoordinator,
+    EdgeStorageData,
+    disk_identifier,
+    is_share_slot,
+)
 from .vapix import Disk
 
 MANUFACTURER = "Axis Communications AB"
@@ -75,3 +86,48 @@ class DiskEntity(CoordinatorEntity[EdgeStorageCoordinator]):
     def available(self) -> bool:
         """Available while the device answers and the disk is there."""
         return super().available and self.disk_id in self.coordinator.data.disks
+
+
+class DiskEntityDescription(Protocol):
+    """What a disk entity description offers: a key, and whether a disk has the entity."""
+
+    @property
+    def key(self) -> str:
+        """The entity's key."""
+
+    @property
+    def exists_fn(self) -> Callable[[EdgeStorageData, str], bool]:
+        """Whether a disk has the entity."""
+
+
+def async_follow_disks[D: DiskEntityDescription](
+    entry: AxisEdgeStorageConfigEntry,
+    descriptions: Sequence[D],
+    make: Callable[[EdgeStorageCoordinator, str, D], DiskEntity],
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the entities of every disk now, and of a disk (or a value) that appears later.
+
+    A disk that disappears is forgotten, so its entities come back if it returns.
+    """
+    coordinator = entry.runtime_data.coordinator
+    known: set[tuple[str, str]] = set()
+
+    @callback
+    def add_new() -> None:
+        data = coordinator.data
+        known.intersection_update(
+            (disk_id, description.key) for disk_id in data.disks for description in descriptions
+        )
+        new = [
+            make(coordinator, disk_id, description)
+            for disk_id in data.disks
+            for description in descriptions
+            if (disk_id, description.key) not in known and description.exists_fn(data, disk_id)
+        ]
+        known.update((entity.disk_id, entity.entity_description.key) for entity in new)
+        if new:
+            async_add_entities(new)
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_listener(add_new))

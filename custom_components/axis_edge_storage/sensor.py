@@ -13,12 +13,12 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation, UnitOfTemperature
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
-from .entity import DiskEntity, EdgeStorageEntity
+from .entity import DiskEntity, EdgeStorageEntity, async_follow_disks
 from .vapix import DiskStatus, HealthReading, ReadingState
 from .vapix.models import KIB
 
@@ -183,27 +183,8 @@ async def async_setup_entry(
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the sensors of every disk, now and when a disk appears."""
-    coordinator = entry.runtime_data.coordinator
-    known: set[tuple[str, str]] = set()
-
-    @callback
-    def add_new() -> None:
-        data = coordinator.data
-        present = {(disk_id, d.key) for disk_id in data.disks for d in DISK_SENSORS}
-        known.intersection_update(present)
-        new = [
-            DiskSensor(coordinator, disk_id, description)
-            for disk_id in data.disks
-            for description in DISK_SENSORS
-            if (disk_id, description.key) not in known and description.exists_fn(data, disk_id)
-        ]
-        known.update((entity.disk_id, entity.entity_description.key) for entity in new)
-        if new:
-            async_add_entities(new)
-
-    add_new()
-    entry.async_on_unload(coordinator.async_add_listener(add_new))
-    async_add_entities([ExportProgressSensor(coordinator, EXPORT_PROGRESS)])
+    async_follow_disks(entry, DISK_SENSORS, DiskSensor, async_add_entities)
+    async_add_entities([ExportProgressSensor(entry.runtime_data.coordinator, EXPORT_PROGRESS)])
 
 
 EXPORT_PROGRESS = SensorEntityDescription(

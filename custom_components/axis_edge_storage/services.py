@@ -38,32 +38,26 @@ DEFAULT_BEFORE = 30.0
 DEFAULT_AFTER = 30.0
 SECONDS = vol.All(vol.Coerce(float), vol.Range(min=0, max=86400))
 
+RANGE_FIELDS: dict[vol.Marker, object] = {
+    vol.Required(ATTR_DEVICE_ID): cv.string,
+    vol.Optional(ATTR_DISK_ID): cv.string,
+    vol.Optional(ATTR_START): cv.datetime,
+    vol.Optional(ATTR_END): cv.datetime,
+    vol.Optional(ATTR_AT): cv.datetime,
+    vol.Optional(ATTR_BEFORE): SECONDS,
+    vol.Optional(ATTR_AFTER): SECONDS,
+    vol.Optional(ATTR_PASSWORD): cv.string,
+}
 EXPORT_CLIP_SCHEMA = vol.Schema(
     {
-        vol.Required(ATTR_DEVICE_ID): cv.string,
-        vol.Optional(ATTR_DISK_ID): cv.string,
-        vol.Optional(ATTR_START): cv.datetime,
-        vol.Optional(ATTR_END): cv.datetime,
-        vol.Optional(ATTR_AT): cv.datetime,
-        vol.Optional(ATTR_BEFORE): SECONDS,
-        vol.Optional(ATTR_AFTER): SECONDS,
+        **RANGE_FIELDS,
         vol.Optional(ATTR_FOLDER): cv.string,
-        vol.Optional(ATTR_PASSWORD): cv.string,
         vol.Optional(ATTR_NAME): cv.string,
     }
 )
-
-
 EXPORT_CLIP_TO_USB_SCHEMA = vol.Schema(
     {
-        vol.Required(ATTR_DEVICE_ID): cv.string,
-        vol.Optional(ATTR_DISK_ID): cv.string,
-        vol.Optional(ATTR_START): cv.datetime,
-        vol.Optional(ATTR_END): cv.datetime,
-        vol.Optional(ATTR_AT): cv.datetime,
-        vol.Optional(ATTR_BEFORE): SECONDS,
-        vol.Optional(ATTR_AFTER): SECONDS,
-        vol.Optional(ATTR_PASSWORD): cv.string,
+        **RANGE_FIELDS,
         vol.Optional(ATTR_TIMEOUT, default=DEFAULT_TIMEOUT): vol.All(
             vol.Coerce(float), vol.Range(min=1, max=86400)
         ),

@@ -72,7 +72,7 @@ class DiskEntity(CoordinatorEntity[EdgeStorageCoordinator]):
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, disk_identifier(serial, disk_id))},
             via_device=(DOMAIN, serial),
-            manufacturer=MANUFACTURER,
+            manufacturer=coordinator.device_info.brand or MANUFACTURER,
             model="Network share" if is_share_slot(disk) else "SD card",
             name=f"{coordinator.config_entry.title} {label}",
         )

@@ -55,6 +55,12 @@ def _limit_exists(data: EdgeStorageData, disk_id: str) -> bool:
     return disk_id in data.slow.limits
 
 
+def _limit_set(data: EdgeStorageData, disk_id: str) -> bool:
+    """A limit is set: the sensor appears then (no sensor stuck at unknown without one)."""
+    limit = data.slow.limits.get(disk_id)
+    return limit is not None and bool(limit.size_kb)
+
+
 def _limit_size(data: EdgeStorageData, disk_id: str) -> StateType:
     limit = data.slow.limits.get(disk_id)
     if limit is None or not limit.size_kb:
@@ -159,7 +165,7 @@ DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
         suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_limit_exists,
+        exists_fn=_limit_set,
         value_fn=_limit_size,
     ),
     DiskSensorDescription(

@@ -189,7 +189,7 @@ async def test_disk_appears_and_disappears(
     assert state_of(hass, f"sensor.{SD}_2_status") == "ok"
     assert state_of(hass, f"sensor.{SD}_2_temperature") == "36.85"
     card_entities = er.async_entries_for_device(entities, card.id)
-    assert len(card_entities) == 12
+    assert len(card_entities) == 11
 
     sim.remove_disk("SD_DISK_2")
     await refresh(hass, init_integration)
@@ -352,18 +352,19 @@ async def test_refused_optional_reads(hass: HomeAssistant, sim: Simulator) -> No
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert hass.states.get(f"sensor.{SD}_recording_storage_limit") is None
+    assert hass.states.get(f"sensor.{SD}_recording_space_used") is None
     assert state_of(hass, f"sensor.{SD}_status") == "ok"
 
 
 async def test_storage_limit_and_marked_change(
     hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
 ) -> None:
-    """A limit set on the camera shows after the integration marks its data stale."""
+    """A limit set on the camera adds its sensor once the integration reads the limits again."""
     coordinator = coordinator_of(init_integration)
     sim.patch_disk("SD_DISK", storage_limit=10 * 1024**2)  # 10 GiB in kB
     await refresh(hass, init_integration)
-    assert state_of(hass, f"sensor.{SD}_recording_storage_limit") == "unknown"
+    # Without a limit there is no limit sensor; the new limit is not read on every poll.
+    assert hass.states.get(f"sensor.{SD}_recording_storage_limit") is None
     coordinator.async_mark_slow_data_stale()
     await refresh(hass, init_integration)
     assert state_of(hass, f"sensor.{SD}_recording_storage_limit") == "10.0"

@@ -235,6 +235,24 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def _async_update_entry(
+        self,
+        entry: AxisEdgeStorageConfigEntry,
+        user_input: dict[str, Any],
+        errors: dict[str, str],
+    ) -> ConfigFlowResult | None:
+        """Validate an entry's data with `user_input` applied; update, reload and abort.
+
+        Returns None (with `errors` filled) when the user must try again. Another device at
+        the address aborts with `wrong_device`.
+        """
+        result = await self._async_try({**entry.data, **user_input}, errors)
+        if not isinstance(result, DeviceInfo):
+            return result
+        await self.async_set_unique_id(result.serial)
+        self._abort_if_unique_id_mismatch(reason="wrong_device")
+        return self.async_update_reload_and_abort(entry, data_updates=user_input)
+
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """The device rejected the stored credentials."""
         return await self.async_step_reauth_confirm()
@@ -245,15 +263,10 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for new credentials."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
-            data = {**entry.data, **user_input}
-            result = await self._async_try(data, errors)
-            if isinstance(result, DeviceInfo):
-                await self.async_set_unique_id(result.serial)
-                self._abort_if_unique_id_mismatch(reason="wrong_device")
-                return self.async_update_reload_and_abort(entry, data_updates=user_input)
-            if result is not None:
-                return result
+        if user_input is not None and (
+            result := await self._async_update_entry(entry, user_input, errors)
+        ):
+            return result
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema(_credentials_schema(entry.data[CONF_USERNAME])),
@@ -269,13 +282,7 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input = _with_port(user_input)
-            data = {**entry.data, **user_input}
-            result = await self._async_try(data, errors)
-            if isinstance(result, DeviceInfo):
-                await self.async_set_unique_id(result.serial)
-                self._abort_if_unique_id_mismatch(reason="wrong_device")
-                return self.async_update_reload_and_abort(entry, data_updates=user_input)
-            if result is not None:
+            if result := await self._async_update_entry(entry, user_input, errors):
                 return result
         return self.async_show_form(
             step_id="reconfigure",

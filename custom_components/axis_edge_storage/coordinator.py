@@ -98,6 +98,11 @@ def is_share_slot(disk: Disk) -> bool:
     ).lower() in NETWORK_SHARE_FILESYSTEMS or disk.disk_id.lower().startswith("networkshare")
 
 
+def _present(disk: Disk, shares: tuple[NetworkShare, ...]) -> bool:
+    """Whether a disk is there: an SD card is; a network share slot only while bound."""
+    return not is_share_slot(disk) or any(share.disk_id == disk.disk_id for share in shares)
+
+
 def _signature(disks: tuple[Disk, ...]) -> frozenset[tuple[str, str, bool | None, str | None]]:
     """What, when it changes, makes the slow data worth reading again."""
     return frozenset((d.disk_id, str(d.status), d.locked, d.filesystem) for d in disks)
@@ -165,7 +170,7 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
                 await self._read_slow(disks)
         except VapixError as err:
             raise self._translate(err) from err
-        present = {disk.disk_id: disk for disk in disks if self._present(disk)}
+        present = {disk.disk_id: disk for disk in disks if _present(disk, self._slow.shares)}
         data = EdgeStorageData(
             disks=present,
             health={item.disk_id: item for item in health if item.disk_id in present},
@@ -226,7 +231,7 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
         alert_levels: dict[str, AlertLevels] = {}
         capabilities: dict[str, DiskCapabilities] = {}
         for disk in disks:
-            if disk.disk_id in self._bound_or_local(disks, shares):
+            if _present(disk, shares):
                 if self._health_supported and not is_share_slot(disk):
                     levels = await _optional(
                         self.device.disk_properties.get_alert_levels(disk.disk_id), None
@@ -242,18 +247,6 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
             alert_levels=alert_levels,
             disk_capabilities=capabilities,
         )
-
-    def _bound_or_local(
-        self, disks: tuple[Disk, ...], shares: tuple[NetworkShare, ...]
-    ) -> set[str]:
-        bound = {share.disk_id for share in shares if share.disk_id}
-        return {disk.disk_id for disk in disks if not is_share_slot(disk) or disk.disk_id in bound}
-
-    def _present(self, disk: Disk) -> bool:
-        """Whether a disk is there: an SD card is; a network share slot only while bound."""
-        if not is_share_slot(disk):
-            return True
-        return any(share.disk_id == disk.disk_id for share in self._slow.shares)
 
     def _remove_stale_devices(self, data: EdgeStorageData) -> None:
         """Remove the device of a disk that is gone (card pulled, share unbound)."""

@@ -333,8 +333,28 @@ def _text(moment: datetime) -> str:
     return dt_util.as_local(moment).strftime(_TEXT_TIME)
 
 
-def _range_placeholders(start: datetime, end: datetime) -> dict[str, str]:
+def range_placeholders(start: datetime, end: datetime) -> dict[str, str]:
+    """The start and end of a range for a message, in local time."""
     return {"start": _text(start), "end": _text(end)}
+
+
+def check_range(start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
+    """Check an export range (1 s to 24 h, end after start, start in the past); return it in UTC.
+
+    Raises `ExportError` (a user error) naming what is wrong.
+    """
+    start = dt_util.as_utc(start)
+    end = dt_util.as_utc(end)
+    places = range_placeholders(start, end)
+    if end <= start:
+        raise ExportError("end_before_start", places, user_error=True)
+    if end - start < MIN_DURATION:
+        raise ExportError("range_too_short", places, user_error=True)
+    if end - start > MAX_DURATION:
+        raise ExportError("range_too_long", places, user_error=True)
+    if start > now - MIN_DURATION:
+        raise ExportError("start_in_future", {"start": places["start"]}, user_error=True)
+    return start, end
 
 
 def _exportable(recording: Recording) -> bool:
@@ -691,17 +711,7 @@ class ClipExporter:
     # -- validation --------------------------------------------------------------------------
 
     def _validate(self, request: ExportRequest, now: datetime) -> tuple[datetime, datetime]:
-        start = dt_util.as_utc(request.start)
-        end = dt_util.as_utc(request.end)
-        places = _range_placeholders(start, end)
-        if end <= start:
-            raise ExportError("end_before_start", places, user_error=True)
-        if end - start < MIN_DURATION:
-            raise ExportError("range_too_short", places, user_error=True)
-        if end - start > MAX_DURATION:
-            raise ExportError("range_too_long", places, user_error=True)
-        if start > now - MIN_DURATION:
-            raise ExportError("start_in_future", {"start": places["start"]}, user_error=True)
+        start, end = check_range(request.start, request.end, now)
         password = request.password
         if password is not None and not 0 < len(password.encode("utf-8")) <= MAX_PASSWORD_BYTES:
             raise ExportError("invalid_password", user_error=True)
@@ -764,7 +774,7 @@ class ClipExporter:
             for disk_id, recs in by_disk.items()
             if (parts := _cover(recs, start, list_end, now))
         }
-        places = _range_placeholders(start, end)
+        places = range_placeholders(start, end)
         if not covers:
             if unexportable:
                 raise ExportError("recording_not_exportable", places, user_error=True)

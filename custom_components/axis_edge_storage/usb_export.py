@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from homeassistant.core import Context, HomeAssistant
@@ -18,6 +18,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_USB_EXPORT_FINISHED
+from .exporter import ExportError, check_range, range_placeholders
 from .vapix import (
     AxisEdgeStorage,
     ExportJobStatus,
@@ -28,7 +29,6 @@ from .vapix import (
 )
 
 POLL_INTERVAL = 1.0
-MAX_RANGE = timedelta(hours=24)
 DEFAULT_TIMEOUT = 1800.0
 
 
@@ -41,26 +41,6 @@ class UsbExportRequest:
     disk_id: str | None = None
     password: str | None = None
     timeout: float = DEFAULT_TIMEOUT
-
-
-def _text(moment: datetime) -> str:
-    return dt_util.as_local(moment).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _check_range(start: datetime, end: datetime) -> None:
-    placeholders = {"start": _text(start), "end": _text(end)}
-    if end <= start:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="end_before_start",
-            translation_placeholders=placeholders,
-        )
-    if end - start > MAX_RANGE:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="range_too_long",
-            translation_placeholders=placeholders,
-        )
 
 
 def _device_error(err: VapixError) -> HomeAssistantError:
@@ -105,8 +85,12 @@ async def async_export_to_usb(
     context: Context,
 ) -> dict[str, Any]:
     """Start and follow the USB jobs of a range; return the response data (also the event)."""
-    start, end = request.start, min(request.end, dt_util.utcnow())
-    _check_range(start, request.end)
+    now = dt_util.utcnow()
+    try:
+        start, requested_end = check_range(request.start, request.end, now)
+    except ExportError as err:
+        raise err.as_homeassistant_error(DOMAIN) from err
+    end = min(requested_end, now)
     try:
         recordings = [
             rec
@@ -120,7 +104,7 @@ async def async_export_to_usb(
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="no_recording",
-            translation_placeholders={"start": _text(start), "end": _text(end)},
+            translation_placeholders=range_placeholders(start, end),
         )
     jobs: list[dict[str, Any]] = []
     try:

@@ -87,6 +87,7 @@ async def test_usb_export_times_out(hass: HomeAssistant, start_sim: StartSim) ->
     [
         ({"start": -60, "end": -120}, "end_before_start"),
         ({"start": -90000, "end": -60}, "range_too_long"),
+        ({"start": 60, "end": 120}, "start_in_future"),
         ({"start": -40 * 86400, "end": -40 * 86400 + 60}, "no_recording"),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
@@ -17,6 +17,7 @@ from .coordinator import (
 )
 from .entity import MANUFACTURER
 from .export_queue import ExportQueue
+from .jobs import Job, JobTracker, async_remove_job_store
 from .services import async_setup_services
 from .views import ExportDownloadView
 
@@ -52,11 +53,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
         configuration_url=configuration_url(entry.data),
     )
 
+    @callback
+    def _job_finished(_job: Job) -> None:
+        """A job changed the disks: read them (and the slow data) again."""
+        coordinator.async_mark_slow_data_stale()
+        entry.async_create_background_task(
+            hass, coordinator.async_request_refresh(), f"{DOMAIN} refresh after a job"
+        )
+
     exports = ExportQueue(hass, entry, device, camera.id)
+    jobs = JobTracker(hass, entry, device, camera.id, _job_finished)
     entry.runtime_data = AxisEdgeStorageRuntimeData(
-        device=device, coordinator=coordinator, exports=exports
+        device=device, coordinator=coordinator, exports=exports, jobs=jobs
     )
     entry.async_on_unload(exports.async_start_retention())
+    entry.async_on_unload(jobs.async_shutdown)
+    await jobs.async_restore()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
@@ -65,6 +77,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
 async def async_unload_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> bool:
     """Unload the platforms; the shared HTTP session stays open."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> None:
+    """Forget the jobs kept for a removed camera."""
+    await async_remove_job_store(hass, entry.entry_id)
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> None:

@@ -31,6 +31,7 @@ EVENT_EXPORT_STARTED: Final = f"{DOMAIN}_export_started"
 EVENT_EXPORT_COMPLETED: Final = f"{DOMAIN}_export_completed"
 EVENT_EXPORT_FAILED: Final = f"{DOMAIN}_export_failed"
 EVENT_USB_EXPORT_FINISHED: Final = f"{DOMAIN}_usb_export_finished"
+EVENT_JOB_FINISHED: Final = f"{DOMAIN}_job_finished"
 
 # Slow-changing data (shares, limits, alert levels, capabilities) is re-read when the disks
 # change and at this interval, never on every poll.

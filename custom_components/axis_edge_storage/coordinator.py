@@ -31,6 +31,7 @@ from .const import (
     SLOW_REFRESH_INTERVAL,
 )
 from .export_queue import ExportQueue
+from .jobs import JobTracker
 from .vapix import (
     AlertLevels,
     AxisEdgeStorage,
@@ -60,6 +61,7 @@ class AxisEdgeStorageRuntimeData:
     device: AxisEdgeStorage
     coordinator: EdgeStorageCoordinator
     exports: ExportQueue
+    jobs: JobTracker
 
 
 @dataclass(frozen=True, slots=True)

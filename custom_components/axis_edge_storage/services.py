@@ -157,6 +157,7 @@ async def _async_export_clip_to_usb(call: ServiceCall) -> ServiceResponse:
     return await async_export_to_usb(
         call.hass,
         entry.runtime_data.device,
+        entry.runtime_data.jobs,
         request,
         device_id=call.data[ATTR_DEVICE_ID],
         context=call.context,

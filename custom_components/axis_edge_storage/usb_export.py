@@ -1,8 +1,8 @@
 """Export to the camera's USB disk (exporttoexternal.cgi), followed to the end.
 
 The camera writes the files itself; Home Assistant starts one job per recording overlapping
-the range (the device runs one USB job at a time) and polls getjobstatus.cgi about once a
-second until each ends. The result is the action's response data and the event
+the range (the device runs one USB job at a time), which the job coordinator (`jobs.py`)
+follows with getjobstatus.cgi about once a second until each ends. The result is the action's response data and the event
 `axis_edge_storage_usb_export_finished`.
 """
 
@@ -19,16 +19,15 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_USB_EXPORT_FINISHED
 from .exporter import ExportError, check_range, range_placeholders
+from .jobs import Job, JobKind, JobResult, JobTracker
 from .vapix import (
     AxisEdgeStorage,
-    ExportJobStatus,
     Recording,
     RecordingStatus,
     VapixError,
     VapixRequestError,
 )
 
-POLL_INTERVAL = 1.0
 DEFAULT_TIMEOUT = 1800.0
 
 
@@ -60,25 +59,24 @@ def _device_error(err: VapixError) -> HomeAssistantError:
     )
 
 
-def _status_dict(
-    recording: Recording, job: int, path: str | None, status: ExportJobStatus
-) -> dict[str, Any]:
+def _job_dict(job: Job) -> dict[str, Any]:
     return {
-        "recording_id": recording.recording_id,
-        "disk_id": recording.disk_id,
-        "job_id": job,
-        "file_path": path,
-        "state": str(status.state),
-        "ok": status.ok,
-        "progress": status.progress,
-        "description": status.description,
-        "error_code": status.error_code,
+        "recording_id": job.recording_id,
+        "disk_id": job.disk_id,
+        "job_id": int(job.job_id),
+        "file_path": job.file_path,
+        "result": str(job.result),
+        "ok": job.result is JobResult.OK,
+        "progress": job.progress,
+        "description": job.description,
+        "error_code": job.error_code,
     }
 
 
 async def async_export_to_usb(
     hass: HomeAssistant,
     device: AxisEdgeStorage,
+    jobs: JobTracker,
     request: UsbExportRequest,
     *,
     device_id: str,
@@ -106,12 +104,14 @@ async def async_export_to_usb(
             translation_key="no_recording",
             translation_placeholders=range_placeholders(start, end),
         )
-    jobs: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
     try:
         async with asyncio.timeout(request.timeout):
             for recording in recordings:
                 # One USB job at a time (the device refuses more): sequential on purpose.
-                jobs.append(await _async_one(device, recording, start, end, request.password))  # noqa: PERF401
+                results.append(  # noqa: PERF401
+                    await _async_one(jobs, device, recording, start, end, request.password)
+                )
     except TimeoutError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
@@ -120,12 +120,17 @@ async def async_export_to_usb(
         ) from err
     except VapixError as err:
         raise _device_error(err) from err
-    response = {"device_id": device_id, "ok": all(job["ok"] for job in jobs), "jobs": jobs}
+    response = {
+        "device_id": device_id,
+        "ok": all(job["ok"] for job in results),
+        "jobs": results,
+    }
     hass.bus.async_fire(EVENT_USB_EXPORT_FINISHED, response, context=context)
     return response
 
 
 async def _async_one(
+    jobs: JobTracker,
     device: AxisEdgeStorage,
     recording: Recording,
     start: datetime,
@@ -136,7 +141,7 @@ async def _async_one(
     ongoing = recording.status is RecordingStatus.RECORDING or recording.stop is None
     part_start = max(start, recording.start or start)
     part_stop = end if ongoing or recording.stop is None else min(end, recording.stop)
-    job = await device.exports.export_to_external(
+    started = await device.exports.export_to_external(
         recording.recording_id,
         recording.disk_id,
         start=part_start,
@@ -144,8 +149,15 @@ async def _async_one(
         password=password,
         encryption_format="zip-aes256" if password else None,
     )
-    while True:
-        status = await device.exports.job_status(job.job_id)
-        if status.done:
-            return _status_dict(recording, job.job_id, job.file_path, status)
-        await asyncio.sleep(POLL_INTERVAL)
+    job = await jobs.async_follow(
+        Job(
+            kind=JobKind.USB_EXPORT,
+            job_id=str(started.job_id),
+            action="usb_export",
+            disk_id=recording.disk_id,
+            started=dt_util.utcnow(),
+            recording_id=recording.recording_id,
+            file_path=started.file_path,
+        )
+    )
+    return _job_dict(await jobs.async_wait(job, None))

@@ -29,7 +29,7 @@ from . import (
     control,
 )
 from .auth import Authenticator, Role
-from .cgi_common import SIM_KEY, Cgi
+from .cgi_common import ERROR_CODE_KEY, SIM_KEY, Cgi
 from .clock import Clock
 from .config import SimulatorConfig
 from .faults import Faults, malform, truncate
@@ -279,7 +279,9 @@ class Simulator:
             if fault.status == 401:
                 return self.auth.unauthorized()
             return web.Response(status=fault.status, text=f"{fault.status} Injected fault\n")
-        if self.faults.take("device_error", path) is not None:
+        device_fault = self.faults.take("device_error", path)
+        if device_fault is not None:
+            request[ERROR_CODE_KEY] = device_fault.code
             return cgi.device_error(request)
         response = await handler(request)
         if isinstance(response, web.Response) and isinstance(response.body, bytes):

@@ -24,6 +24,13 @@ SIM_KEY: web.AppKey[Simulator] = web.AppKey("simulator")
 
 #: The description the device gives with error code 10.
 PROCESSING_ERROR = "Error while processing the request."
+#: Where a ``device_error`` fault leaves its code for the API's error renderer.
+ERROR_CODE_KEY = "sim_error_code"
+_COMMON_ERRORS = {
+    10: PROCESSING_ERROR,
+    20: "Invalid request.",
+    40: "Specified version is not supported.",
+}
 
 
 @dataclass(frozen=True)
@@ -124,10 +131,11 @@ def plain(func: ArgsHandler) -> Handler:
 
 
 def envelope_error(envelope: Envelope) -> ErrorRenderer:
-    """A device-error renderer answering code 10 in ``envelope``."""
+    """A device-error renderer answering the fault's code (default 10) in ``envelope``."""
 
-    def render(_request: web.Request) -> web.Response:
-        return xml_response(envelope.error(10, PROCESSING_ERROR))
+    def render(request: web.Request) -> web.Response:
+        code = int(request.get(ERROR_CODE_KEY, 10))
+        return xml_response(envelope.error(code, _COMMON_ERRORS.get(code, "Injected error.")))
 
     return render
 

@@ -25,6 +25,8 @@ class Fault:
         seconds: Delay of a ``latency`` fault.
         status: HTTP status of a ``status`` fault.
         bytes: Bytes of the export body sent before a ``drop_export`` fault aborts.
+        code: Error code of a ``device_error`` fault in a versioned API's envelope (the
+            unversioned APIs have no codes and always answer their "error while processing").
     """
 
     id: int
@@ -34,6 +36,7 @@ class Fault:
     seconds: float = 1.0
     status: int = 500
     bytes: int = 65536
+    code: int = 10
 
     def matches(self, path: str) -> bool:
         """Whether the fault applies to a request path."""
@@ -60,6 +63,7 @@ class Faults:
         seconds: float = 1.0,
         status: int = 500,
         bytes: int = 65536,  # noqa: A002 - mirrors the JSON field of the control surface
+        code: int = 10,
     ) -> Fault:
         """Inject a fault; see ``Fault`` for the arguments."""
         if kind not in KINDS:
@@ -76,13 +80,14 @@ class Faults:
             seconds=float(seconds),
             status=int(status),
             bytes=int(bytes),
+            code=int(code),
         )
         self._faults.append(fault)
         return fault
 
     def add_from_json(self, data: dict[str, Any]) -> Fault:
         """Inject a fault described by the JSON body of ``POST /sim/faults``."""
-        allowed = {"kind", "type", "path", "count", "seconds", "status", "bytes"}
+        allowed = {"kind", "type", "path", "count", "seconds", "status", "bytes", "code"}
         unknown = set(data) - allowed
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
@@ -96,6 +101,7 @@ class Faults:
             seconds=data.get("seconds", 1.0),
             status=data.get("status", 500),
             bytes=data.get("bytes", 65536),
+            code=data.get("code", 10),
         )
 
     def clear(self, kind: str | None = None) -> None:

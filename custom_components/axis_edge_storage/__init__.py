@@ -15,6 +15,7 @@ from .coordinator import (
     AxisEdgeStorageRuntimeData,
     EdgeStorageCoordinator,
 )
+from .disk_actions import async_setup_disk_actions
 from .entity import MANUFACTURER
 from .export_queue import ExportQueue
 from .jobs import Job, JobTracker, async_remove_job_store
@@ -28,6 +29,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the download view, once for every camera."""
     async_setup_services(hass)
+    async_setup_disk_actions(hass)
     hass.http.register_view(ExportDownloadView())
     return True
 
@@ -58,7 +60,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
         """A job changed the disks: read them (and the slow data) again."""
         coordinator.async_mark_slow_data_stale()
         entry.async_create_background_task(
-            hass, coordinator.async_request_refresh(), f"{DOMAIN} refresh after a job"
+            hass, coordinator.async_refresh(), f"{DOMAIN} refresh after a job"
         )
 
     exports = ExportQueue(hass, entry, device, camera.id)

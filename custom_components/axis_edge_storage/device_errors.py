@@ -88,7 +88,9 @@ def device_error(
         key = CODE_KEYS.get(err.api, {}).get(err.code) if err.code is not None else None
         if key is not None:
             return ServiceValidationError(
-                translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+                translation_domain=DOMAIN,
+                translation_key=key,
+                translation_placeholders=placeholders,
             )
         return HomeAssistantError(
             translation_domain=DOMAIN,

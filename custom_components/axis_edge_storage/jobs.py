@@ -208,7 +208,9 @@ class JobTracker:
                 LOGGER.warning("Dropping an unreadable stored job of %s", self._entry.title)
                 continue
             if not job.done:
-                LOGGER.info("Re-attaching %s job %s of %s", job.action, job.job_id, self._entry.title)
+                LOGGER.info(
+                    "Re-attaching %s job %s of %s", job.action, job.job_id, self._entry.title
+                )
                 self._running[job.key] = job
         self._ensure_polling()
 
@@ -242,14 +244,14 @@ class JobTracker:
         self._ensure_polling()
         return job
 
-    async def async_wait(self, job: Job, timeout: float | None) -> Job:
-        """Wait for a followed job to end; raise a translated error after `timeout` seconds."""
+    async def async_wait(self, job: Job, limit: float | None) -> Job:
+        """Wait for a followed job to end; raise a translated error after `limit` seconds."""
         if job.done:
             return job
         future: asyncio.Future[Job] = self._hass.loop.create_future()
         self._waiters.setdefault(job.key, []).append(future)
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(limit):
                 return await asyncio.shield(future)
         except TimeoutError as err:
             raise HomeAssistantError(
@@ -258,7 +260,7 @@ class JobTracker:
                 translation_placeholders={
                     "action": job.action,
                     "job_id": job.job_id,
-                    "seconds": str(round(timeout or 0)),
+                    "seconds": str(round(limit or 0)),
                 },
             ) from err
         finally:
@@ -280,7 +282,9 @@ class JobTracker:
                 try:
                     update = await self._async_read(job)
                 except (VapixConnectionError, VapixHttpError) as err:
-                    LOGGER.debug("Job %s of %s: camera not answering: %s", job.key, self._entry.title, err)
+                    LOGGER.debug(
+                        "Job %s of %s: camera not answering: %s", job.key, self._entry.title, err
+                    )
                     continue
                 except VapixError as err:
                     LOGGER.debug("Job %s of %s: %s", job.key, self._entry.title, err)
@@ -336,7 +340,9 @@ class JobTracker:
         except VapixRequestError as err:
             if err.code in _TRANSIENT_CODES:
                 raise
-            LOGGER.debug("Job %s of %s is unknown to the camera: %s", job.key, self._entry.title, err)
+            LOGGER.debug(
+                "Job %s of %s is unknown to the camera: %s", job.key, self._entry.title, err
+            )
             return _lost(job)
 
     @callback

@@ -19,6 +19,7 @@ from homeassistant.helpers.typing import StateType
 
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
 from .entity import DiskEntity, EdgeStorageEntity, async_follow_disks
+from .jobs import Job, JobTracker
 from .vapix import DiskStatus, HealthReading, ReadingState
 from .vapix.models import KIB
 
@@ -189,8 +190,15 @@ async def async_setup_entry(
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the sensors of every disk, now and when a disk appears."""
+    coordinator = entry.runtime_data.coordinator
     async_follow_disks(entry, DISK_SENSORS, DiskSensor, async_add_entities)
-    async_add_entities([ExportProgressSensor(entry.runtime_data.coordinator, EXPORT_PROGRESS)])
+    async_follow_disks(entry, JOB_SENSORS, DiskJobSensor, async_add_entities)
+    async_add_entities(
+        [
+            ExportProgressSensor(coordinator, EXPORT_PROGRESS),
+            *(CameraJobSensor(coordinator, description) for description in JOB_SENSORS),
+        ]
+    )
 
 
 EXPORT_PROGRESS = SensorEntityDescription(
@@ -248,3 +256,112 @@ class DiskSensor(DiskEntity, SensorEntity):
         if self.entity_description.unavailable_when_none:
             return self.entity_description.value_fn(self.coordinator.data, self.disk_id) is not None
         return True
+
+
+def _job_state(job: Job | None) -> StateType:
+    return JOB_IDLE if job is None or job.done else job.action
+
+
+def _job_progress(job: Job | None) -> StateType:
+    return None if job is None else job.progress
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobSensorDescription(SensorEntityDescription):
+    """A sensor of the job running on a disk (or on the camera, for jobs without a disk)."""
+
+    value_fn: Callable[[Job | None], StateType]
+    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda _data, _disk: True
+
+
+JOB_IDLE = "idle"
+JOB_SENSORS: tuple[JobSensorDescription, ...] = (
+    JobSensorDescription(
+        key="job",
+        translation_key="job",
+        device_class=SensorDeviceClass.ENUM,
+        options=[
+            JOB_IDLE,
+            "format",
+            "checkdisk",
+            "repair",
+            "mount",
+            "unmount",
+            "share_test",
+            "usb_export",
+        ],
+        value_fn=_job_state,
+    ),
+    JobSensorDescription(
+        key="job_progress",
+        translation_key="job_progress",
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
+        value_fn=_job_progress,
+    ),
+)
+
+
+def _job_attributes(job: Job | None) -> dict[str, Any]:
+    """The running (or last) job: what a dashboard or a template wants to show."""
+    if job is None:
+        return {}
+    return {
+        "action": job.action,
+        "job_id": job.job_id,
+        "started": job.started.isoformat(),
+        "result": None if job.result is None else str(job.result),
+        "description": job.description,
+    }
+
+
+class _JobSensorMixin(SensorEntity):
+    """Follows the camera's job tracker instead of the state coordinator."""
+
+    entity_description: JobSensorDescription
+    _jobs: JobTracker
+    _job_disk: str | None
+
+    @property
+    def native_value(self) -> StateType:
+        """The job's action (idle when none runs), or its progress."""
+        return self.entity_description.value_fn(self._jobs.job_for(self._job_disk))
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The running or last job."""
+        return _job_attributes(self._jobs.job_for(self._job_disk))
+
+
+class DiskJobSensor(_JobSensorMixin, DiskEntity):
+    """The job running on one disk: its action, or its progress in %."""
+
+    def __init__(
+        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: JobSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, disk_id, description)
+        self._jobs = coordinator.config_entry.runtime_data.jobs
+        self._job_disk = disk_id
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the job tracker."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._jobs.async_add_listener(self.async_write_ha_state))
+
+
+class CameraJobSensor(_JobSensorMixin, EdgeStorageEntity):
+    """A camera job that concerns no disk (a test of a share that is not bound)."""
+
+    def __init__(
+        self, coordinator: EdgeStorageCoordinator, description: JobSensorDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description)
+        self._jobs = coordinator.config_entry.runtime_data.jobs
+        self._job_disk = None
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the job tracker."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._jobs.async_add_listener(self.async_write_ha_state))

@@ -110,7 +110,9 @@ async def async_export_to_usb(
             for recording in recordings:
                 # One USB job at a time (the device refuses more): sequential on purpose.
                 results.append(  # noqa: PERF401
-                    await _async_one(jobs, device, recording, start, end, request.password)
+                    await _async_one(
+                        jobs, device, recording, start=start, end=end, password=request.password
+                    )
                 )
     except TimeoutError as err:
         raise HomeAssistantError(
@@ -133,6 +135,7 @@ async def _async_one(
     jobs: JobTracker,
     device: AxisEdgeStorage,
     recording: Recording,
+    *,
     start: datetime,
     end: datetime,
     password: str | None,

@@ -22,7 +22,7 @@ from .conftest import SERIAL, TITLE, StartSim, entry_data
 @pytest.fixture(autouse=True)
 def _fast_polling() -> Any:
     """Poll the job every 50 ms instead of every second."""
-    with patch("custom_components.axis_edge_storage.usb_export.POLL_INTERVAL", 0.05):
+    with patch("custom_components.axis_edge_storage.jobs.POLL_INTERVAL", 0.05):
         yield
 
 
@@ -59,7 +59,7 @@ async def test_usb_export_followed_to_the_end(hass: HomeAssistant, start_sim: St
         response = await _call(hass, device_id=device_id, at=at, before=5, after=5)
         assert response["ok"] is True
         [job] = response["jobs"]
-        assert job["state"] == "Done"
+        assert job["result"] == "ok"
         assert job["disk_id"] == "SD_DISK"
         assert job["file_path"].endswith(".mkv")
         await hass.async_block_till_done()

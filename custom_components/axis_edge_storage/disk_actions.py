@@ -1,0 +1,178 @@
+"""Disk actions: format, check, repair, mount, unmount (device jobs), lock and unlock.
+
+Format and repair destroy or rewrite data: admin-only, `confirm: true`, and refused on a locked
+disk before the camera is asked. The file systems `format_disk` accepts are those the disk's
+getcapabilities offers.
+"""
+
+from __future__ import annotations
+
+import voluptuous as vol
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+
+from .actions import (
+    CONFIRM_FIELD,
+    TARGET_FIELDS,
+    WAIT_FIELDS,
+    Target,
+    action_target,
+    async_changed,
+    async_require_admin,
+    async_start_job,
+    register,
+    require_confirm,
+)
+from .const import DOMAIN
+from .device_errors import async_device_call
+from .jobs import JobKind
+from .vapix import Disk
+
+FORMAT_DISK = "format_disk"
+CHECK_DISK = "check_disk"
+REPAIR_DISK = "repair_disk"
+MOUNT_DISK = "mount_disk"
+UNMOUNT_DISK = "unmount_disk"
+LOCK_DISK = "lock_disk"
+UNLOCK_DISK = "unlock_disk"
+
+ATTR_FILESYSTEM = "filesystem"
+
+JOB_SCHEMA = vol.Schema({**TARGET_FIELDS, **WAIT_FIELDS})
+CONFIRMED_JOB_SCHEMA = vol.Schema({**TARGET_FIELDS, **CONFIRM_FIELD, **WAIT_FIELDS})
+FORMAT_SCHEMA = CONFIRMED_JOB_SCHEMA.extend({vol.Optional(ATTR_FILESYSTEM): cv.string})
+LOCK_SCHEMA = vol.Schema(TARGET_FIELDS)
+
+
+def _refuse_locked(disk: Disk, action: str) -> None:
+    if disk.locked:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="disk_locked_action",
+            translation_placeholders={"disk": disk.disk_id, "action": action},
+        )
+
+
+def _filesystem(target: Target, disk: Disk, wanted: str | None) -> str | None:
+    """The file system to format to: one the disk offers (None: the camera's default)."""
+    if wanted is None:
+        return None
+    capabilities = target.entry.runtime_data.coordinator.data.slow.disk_capabilities.get(
+        disk.disk_id
+    )
+    offered = [fs.name for fs in capabilities.filesystems] if capabilities is not None else []
+    match = next((name for name in offered if name.lower() == wanted.strip().lower()), None)
+    if match is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="filesystem_not_offered",
+            translation_placeholders={
+                "disk": disk.disk_id,
+                "filesystem": wanted,
+                "filesystems": ", ".join(offered) or "-",
+            },
+        )
+    return match
+
+
+async def _async_format(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
+    target = action_target(call)
+    disk = target.disk()
+    require_confirm(call, FORMAT_DISK)
+    _refuse_locked(disk, FORMAT_DISK)
+    filesystem = _filesystem(target, disk, call.data.get(ATTR_FILESYSTEM))
+    return await async_start_job(
+        call,
+        target,
+        kind=JobKind.DISK,
+        action="format",
+        start=target.device.disks.format(disk.disk_id, filesystem),
+        disk_id=disk.disk_id,
+    )
+
+
+async def _async_check(call: ServiceCall) -> ServiceResponse:
+    target = action_target(call)
+    disk = target.disk()
+    return await async_start_job(
+        call,
+        target,
+        kind=JobKind.DISK,
+        action="checkdisk",
+        start=target.device.disks.check(disk.disk_id),
+        disk_id=disk.disk_id,
+    )
+
+
+async def _async_repair(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
+    target = action_target(call)
+    disk = target.disk()
+    require_confirm(call, REPAIR_DISK)
+    _refuse_locked(disk, REPAIR_DISK)
+    return await async_start_job(
+        call,
+        target,
+        kind=JobKind.DISK,
+        action="repair",
+        start=target.device.disks.repair(disk.disk_id),
+        disk_id=disk.disk_id,
+    )
+
+
+async def _async_mount(call: ServiceCall) -> ServiceResponse:
+    target = action_target(call)
+    disk = target.disk()
+    return await async_start_job(
+        call,
+        target,
+        kind=JobKind.DISK,
+        action="mount",
+        start=target.device.disks.mount(disk.disk_id),
+        disk_id=disk.disk_id,
+    )
+
+
+async def _async_unmount(call: ServiceCall) -> ServiceResponse:
+    target = action_target(call)
+    disk = target.disk()
+    return await async_start_job(
+        call,
+        target,
+        kind=JobKind.DISK,
+        action="unmount",
+        start=target.device.disks.unmount(disk.disk_id),
+        disk_id=disk.disk_id,
+    )
+
+
+async def _async_lock(call: ServiceCall, *, locked: bool) -> ServiceResponse:
+    target = action_target(call)
+    disk = target.disk()
+    action = LOCK_DISK if locked else UNLOCK_DISK
+    disks = target.device.disks
+    request = disks.lock(disk.disk_id) if locked else disks.unlock(disk.disk_id)
+    await async_device_call(action, request, disk=disk.disk_id)
+    await async_changed(target)
+    return {"device_id": target.camera_device_id, "disk_id": disk.disk_id, "locked": locked}
+
+
+async def _async_lock_disk(call: ServiceCall) -> ServiceResponse:
+    return await _async_lock(call, locked=True)
+
+
+async def _async_unlock_disk(call: ServiceCall) -> ServiceResponse:
+    return await _async_lock(call, locked=False)
+
+
+def async_setup_disk_actions(hass: HomeAssistant) -> None:
+    """Register the disk actions."""
+    register(hass, FORMAT_DISK, _async_format, FORMAT_SCHEMA)
+    register(hass, CHECK_DISK, _async_check, JOB_SCHEMA)
+    register(hass, REPAIR_DISK, _async_repair, CONFIRMED_JOB_SCHEMA)
+    register(hass, MOUNT_DISK, _async_mount, JOB_SCHEMA)
+    register(hass, UNMOUNT_DISK, _async_unmount, JOB_SCHEMA)
+    register(hass, LOCK_DISK, _async_lock_disk, LOCK_SCHEMA)
+    register(hass, UNLOCK_DISK, _async_unlock_disk, LOCK_SCHEMA)

@@ -62,6 +62,10 @@ async def async_get_config_entry_diagnostics(
             "device": _plain(coordinator.device_info),
             "capabilities": _plain(dataclasses.replace(coordinator.capabilities, raw={})),
             "last_update_success": coordinator.last_update_success,
+            "jobs": {
+                "running": [job.as_dict() for job in entry.runtime_data.jobs.running],
+                "last": [job.as_dict() for job in entry.runtime_data.jobs.last],
+            },
             "state": None
             if data is None
             else {

@@ -179,6 +179,11 @@ class JobTracker:
         """The jobs that have not ended yet."""
         return tuple(self._running.values())
 
+    @property
+    def last(self) -> tuple[Job, ...]:
+        """The last ended job of each disk (and of the camera)."""
+        return tuple(self._last.values())
+
     def job_for(self, disk_id: str | None) -> Job | None:
         """A disk's running job, else its last one (None: the camera's jobs without a disk)."""
         running = [job for job in self._running.values() if job.disk_id == disk_id]

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -49,6 +50,9 @@ async def test_diagnostics_redact_secrets(
     assert state["network_shares"][0]["address"] == "**REDACTED**"
     assert state["network_shares"][0]["user"] == "**REDACTED**"
     assert [rec["status"] for rec in state["ongoing_recordings"]] == ["recording"]
+    assert [(job["action"], job["disk_id"]) for job in result["jobs"]["running"]] == [
+        ("unmount", "SD_DISK")
+    ]
 
 
 async def _diagnostics(
@@ -59,5 +63,10 @@ async def _diagnostics(
     await device.network_shares.bind("nas1", automatic_mount=False)
     await init_integration.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
+    camera = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert camera is not None
+    await hass.services.async_call(
+        DOMAIN, "unmount_disk", {"device_id": camera.id, "disk_id": "SD_DISK"}, blocking=True
+    )
 
     return await get_diagnostics_for_config_entry(hass, hass_client, init_integration)

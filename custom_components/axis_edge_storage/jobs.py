@@ -219,9 +219,8 @@ class JobTracker:
                 self._running[job.key] = job
         self._ensure_polling()
 
-    @callback
-    def async_shutdown(self) -> None:
-        """Stop following (unload): running jobs stay stored; waiting actions are told."""
+    async def async_shutdown(self) -> None:
+        """Stop following (unload): running jobs are stored now; waiting actions are told."""
         self._closed = True
         if self._task is not None:
             self._task.cancel()
@@ -234,11 +233,14 @@ class JobTracker:
                         )
                     )
         self._waiters.clear()
+        # At once, not delayed: a reload reads the store again right after.
+        await self._store.async_save(self._stored())
+
+    def _stored(self) -> dict[str, Any]:
+        return {"jobs": [job.to_store() for job in self._running.values()]}
 
     def _save(self) -> None:
-        self._store.async_delay_save(
-            lambda: {"jobs": [job.to_store() for job in self._running.values()]}, 0
-        )
+        self._store.async_delay_save(self._stored, 0)
 
     # ---------------------------------------------------------------- following
     async def async_follow(self, job: Job) -> Job:

@@ -241,14 +241,32 @@ async def test_another_job_on_the_disk(hass: HomeAssistant, start_sim: StartSim)
         assert "Another job is in progress on the disk." in str(info.value)
 
 
-async def test_device_error_10(hass: HomeAssistant, fast_sim: Simulator) -> None:
-    """The camera's 'error while processing' (its only documented code) is shown."""
+@pytest.mark.parametrize(
+    ("action", "cgi", "unmounted"),
+    [
+        ("format_disk", "format.cgi", False),
+        ("check_disk", "checkdisk.cgi", True),
+        ("repair_disk", "repair.cgi", True),
+        ("mount_disk", "mount.cgi", True),
+        ("unmount_disk", "mount.cgi", False),
+        ("lock_disk", "lock.cgi", False),
+        ("unlock_disk", "lock.cgi", False),
+    ],
+)
+async def test_device_error_10(
+    hass: HomeAssistant, fast_sim: Simulator, action: str, cgi: str, unmounted: bool
+) -> None:
+    """Disk management's one documented code, 10 (error while processing), is shown."""
+    if unmounted:
+        fast_sim.patch_disk(SD, status="connected")
     camera = await _setup(hass, fast_sim)
-    for action, cgi in (("lock_disk", "lock.cgi"), ("unmount_disk", "mount.cgi")):
-        fast_sim.faults.add("device_error", path=f"disks/{cgi}", count=1)
-        with pytest.raises(HomeAssistantError) as info:
-            await _call(hass, action, device_id=camera, disk_id=SD)
-        assert "Error while processing the request." in str(info.value)
+    fast_sim.faults.add("device_error", path=f"disks/{cgi}", count=1)
+    extra = {"confirm": True} if action in ("format_disk", "repair_disk") else {}
+    with pytest.raises(HomeAssistantError) as info:
+        await _call(hass, action, device_id=camera, disk_id=SD, **extra)
+    assert info.value.translation_key == "device_refused_reason"
+    assert "Error while processing the request." in str(info.value)
+    assert _requests(fast_sim, cgi) == 1
 
 
 async def test_disk_required_and_unknown(hass: HomeAssistant, fast_sim: Simulator) -> None:

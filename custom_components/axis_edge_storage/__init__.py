@@ -16,10 +16,13 @@ from .coordinator import (
     EdgeStorageCoordinator,
 )
 from .disk_actions import async_setup_disk_actions
+from .encryption_actions import async_setup_encryption_actions
 from .entity import MANUFACTURER
 from .export_queue import ExportQueue
 from .jobs import Job, JobTracker, async_remove_job_store
+from .recording_actions import async_setup_recording_actions
 from .services import async_setup_services
+from .share_actions import async_setup_share_actions
 from .views import ExportDownloadView
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
@@ -30,6 +33,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the download view, once for every camera."""
     async_setup_services(hass)
     async_setup_disk_actions(hass)
+    async_setup_share_actions(hass)
+    async_setup_encryption_actions(hass)
+    async_setup_recording_actions(hass)
     hass.http.register_view(ExportDownloadView())
     return True
 
@@ -56,8 +62,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
     )
 
     @callback
-    def _job_finished(_job: Job) -> None:
-        """A job changed the disks: read them (and the slow data) again."""
+    def _job_finished(job: Job) -> None:
+        """A job that changed a disk: read the disks (and the slow data) again."""
+        if not job.changes_disks:
+            return
         coordinator.async_mark_slow_data_stale()
         entry.async_create_background_task(
             hass, coordinator.async_refresh(), f"{DOMAIN} refresh after a job"

@@ -97,6 +97,11 @@ class Job:
         """Whether the job has ended (in any way)."""
         return self.result is not None
 
+    @property
+    def changes_disks(self) -> bool:
+        """Whether the job may have changed a disk (a check, a share test, a USB export don't)."""
+        return self.kind is JobKind.DISK and self.action != "checkdisk"
+
     def as_dict(self) -> dict[str, Any]:
         """The job as response data and event data (JSON-able)."""
         data = {

@@ -1,0 +1,230 @@
+"""Disk settings that are numbers: cleanup age, storage limit, wear and temperature alerts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
+from .device_errors import async_device_call
+from .entity import DiskEntity, async_follow_disks
+from .vapix import AlertLevels, AxisEdgeStorage, Capabilities
+from .vapix.storage_limit import MIN_LIMIT_KB
+
+# Each write is one request to the camera: one at a time.
+PARALLEL_UPDATES = 1
+
+# The device speaks kB (of 1024 bytes): 1048576 kB is 1 GiB, also its smallest limit.
+KB_PER_GIB = MIN_LIMIT_KB
+# The largest storage limit offered while the disk's size is unknown (an unmounted share).
+STORAGE_LIMIT_MAX_UNKNOWN_GIB = 1024 * 1024
+KELVIN_OFFSET = 273.15
+# The cleanup max age the device accepts (setcleanupmaxage.cgi: 0-7000 days).
+MAX_AGE_DAYS = 7000
+
+
+def _alert_levels(data: EdgeStorageData, disk_id: str) -> AlertLevels | None:
+    return data.slow.alert_levels.get(disk_id)
+
+
+def _cleanup_max_age(data: EdgeStorageData, disk_id: str) -> float | None:
+    return data.disks[disk_id].cleanup_max_age
+
+
+def _storage_limit_gib(data: EdgeStorageData, disk_id: str) -> float | None:
+    limit = data.slow.limits.get(disk_id)
+    if limit is None or limit.size_kb is None:
+        return None
+    return round(limit.size_kb / KB_PER_GIB, 2)
+
+
+def _storage_limit_max(data: EdgeStorageData, disk_id: str) -> float:
+    """The disk's size in whole GiB: a limit larger than the disk limits nothing."""
+    total_kb = data.disks[disk_id].total_size_kb
+    if not total_kb:
+        return STORAGE_LIMIT_MAX_UNKNOWN_GIB
+    return math.floor(total_kb / KB_PER_GIB)
+
+
+def _wear_alert(data: EdgeStorageData, disk_id: str) -> float | None:
+    levels = _alert_levels(data, disk_id)
+    return None if levels is None else levels.wear
+
+
+def _temperature_alert(data: EdgeStorageData, disk_id: str) -> float | None:
+    """Whole degrees Celsius: the device keeps whole Kelvin (315 K is 42 °C)."""
+    levels = _alert_levels(data, disk_id)
+    if levels is None or levels.temperature is None:
+        return None
+    return round(levels.temperature - KELVIN_OFFSET)
+
+
+def _to_kelvin(celsius: float) -> int:
+    return round(celsius + KELVIN_OFFSET)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiskNumberDescription(NumberEntityDescription):
+    """A disk setting that is a number: how to read and write it, and who has it."""
+
+    value_fn: Callable[[EdgeStorageData, str], float | None]
+    set_fn: Callable[[AxisEdgeStorage, str, float], Awaitable[None]]
+    # A short name of the device call, for error messages.
+    action: str
+    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda data, disk_id: True
+    # Whether the camera (its Properties.LocalStorage) offers the setting at all.
+    supported_fn: Callable[[Capabilities], bool] = lambda _capabilities: True
+    # The largest value for a disk, when it depends on the disk.
+    max_fn: Callable[[EdgeStorageData, str], float] | None = None
+    # The value lives in the slow data (limits, alert levels): read it again after a write.
+    slow_data: bool = False
+
+
+DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
+    DiskNumberDescription(
+        key="cleanup_max_age",
+        translation_key="cleanup_max_age",
+        entity_category=EntityCategory.CONFIG,
+        device_class=NumberDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        native_min_value=0,
+        native_max_value=MAX_AGE_DAYS,
+        native_step=1,
+        mode=NumberMode.BOX,
+        exists_fn=lambda data, disk_id: data.disks[disk_id].cleanup_max_age is not None,
+        value_fn=_cleanup_max_age,
+        action="set_cleanup_max_age",
+        set_fn=lambda device, disk_id, value: device.disk_properties.set_cleanup_max_age(
+            disk_id, round(value)
+        ),
+    ),
+    DiskNumberDescription(
+        key="storage_limit",
+        translation_key="storage_limit",
+        entity_category=EntityCategory.CONFIG,
+        device_class=NumberDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.GIBIBYTES,
+        native_min_value=0,
+        native_step=1,
+        mode=NumberMode.BOX,
+        supported_fn=lambda capabilities: capabilities.storage_limit,
+        exists_fn=lambda data, disk_id: disk_id in data.slow.limits,
+        value_fn=_storage_limit_gib,
+        max_fn=_storage_limit_max,
+        slow_data=True,
+        action="set_storage_limit",
+        # 0 removes the limit; the device refuses 0 < size < 1 GiB itself (error 130).
+        set_fn=lambda device, disk_id, value: device.storage_limits.set(
+            disk_id, round(value * KB_PER_GIB)
+        ),
+    ),
+    DiskNumberDescription(
+        key="wear_alert_level",
+        translation_key="wear_alert_level",
+        entity_category=EntityCategory.CONFIG,
+        native_unit_of_measurement=PERCENTAGE,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        mode=NumberMode.BOX,
+        exists_fn=lambda data, disk_id: _wear_alert(data, disk_id) is not None,
+        value_fn=_wear_alert,
+        slow_data=True,
+        action="set_wear_alert_level",
+        set_fn=lambda device, disk_id, value: device.disk_properties.set_alert_levels(
+            disk_id, wear=round(value)
+        ),
+    ),
+    DiskNumberDescription(
+        key="temperature_alert_level",
+        translation_key="temperature_alert_level",
+        entity_category=EntityCategory.CONFIG,
+        device_class=NumberDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        mode=NumberMode.BOX,
+        exists_fn=lambda data, disk_id: _temperature_alert(data, disk_id) is not None,
+        value_fn=_temperature_alert,
+        slow_data=True,
+        action="set_temperature_alert_level",
+        set_fn=lambda device, disk_id, value: device.disk_properties.set_alert_levels(
+            disk_id, temperature=_to_kelvin(value)
+        ),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AxisEdgeStorageConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the number settings of every disk, now and when a disk appears."""
+    capabilities = entry.runtime_data.coordinator.capabilities
+    descriptions = [d for d in DISK_NUMBERS if d.supported_fn(capabilities)]
+    async_follow_disks(entry, descriptions, DiskNumber, async_add_entities)
+
+
+class DiskNumber(DiskEntity, NumberEntity):
+    """A disk setting that is a number; the state is always the device's own value."""
+
+    entity_description: DiskNumberDescription
+
+    def __init__(
+        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: DiskNumberDescription
+    ) -> None:
+        """Describe the setting."""
+        super().__init__(coordinator, disk_id, description)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the disk is gone or no longer reports the setting."""
+        return super().available and self.entity_description.exists_fn(
+            self.coordinator.data, self.disk_id
+        )
+
+    @property
+    def native_value(self) -> float | None:
+        """The device's value."""
+        if self.disk is None:
+            return None
+        return self.entity_description.value_fn(self.coordinator.data, self.disk_id)
+
+    @property
+    def native_max_value(self) -> float:
+        """The largest value: the disk's own where it depends on the disk."""
+        max_fn = self.entity_description.max_fn
+        if max_fn is None or self.disk is None:
+            return super().native_max_value
+        return max_fn(self.coordinator.data, self.disk_id)
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Write the value to the device, then show what the device now holds."""
+        description = self.entity_description
+        await async_device_call(
+            description.action,
+            description.set_fn(self.coordinator.device, self.disk_id, value),
+            disk=self.disk_id,
+        )
+        if description.slow_data:
+            self.coordinator.async_mark_slow_data_stale()
+        await self.coordinator.async_request_refresh()

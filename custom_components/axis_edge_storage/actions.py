@@ -126,7 +126,8 @@ async def async_start_job(
     share_id: str | None = None,
 ) -> ServiceResponse:
     """Start a device job, follow it, and answer with it (or with its end, when waited for)."""
-    job_id = await async_device_call(action, start, disk=disk_id, share=share_id)
+    # Errors name the action the user called (check_disk), not the camera's job (checkdisk).
+    job_id = await async_device_call(call.service, start, disk=disk_id, share=share_id)
     jobs = target.entry.runtime_data.jobs
     job = await jobs.async_follow(
         Job(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from homeassistant.core import callback
@@ -19,6 +19,7 @@ from .coordinator import (
     disk_identifier,
     is_share_slot,
 )
+from .device_errors import async_device_call
 from .vapix import Disk
 
 MANUFACTURER = "Axis Communications AB"
@@ -76,6 +77,19 @@ class DiskEntity(CoordinatorEntity[EdgeStorageCoordinator]):
             model="Network share" if is_share_slot(disk) else "SD card",
             name=f"{coordinator.config_entry.title} {label}",
         )
+
+    async def async_write_setting(
+        self, action: str, request: Awaitable[None], *, slow_data: bool = False
+    ) -> None:
+        """Write a setting to the camera, then show what the camera now holds.
+
+        `slow_data`: the value is read with the slow data (limits, alert levels).
+        """
+        await async_device_call(action, request, disk=self.disk_id)
+        if slow_data:
+            self.coordinator.async_mark_slow_data_stale()
+        # Not debounced: a second change within seconds must show as well.
+        await self.coordinator.async_refresh()
 
     @property
     def disk(self) -> Disk | None:

@@ -23,7 +23,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
-from .device_errors import async_device_call
 from .entity import DiskEntity, async_follow_disks
 from .vapix import AlertLevels, AxisEdgeStorage, Capabilities
 from .vapix.storage_limit import MIN_LIMIT_KB
@@ -220,11 +219,8 @@ class DiskNumber(DiskEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Write the value to the device, then show what the device now holds."""
         description = self.entity_description
-        await async_device_call(
+        await self.async_write_setting(
             description.action,
             description.set_fn(self.coordinator.device, self.disk_id, value),
-            disk=self.disk_id,
+            slow_data=description.slow_data,
         )
-        if description.slow_data:
-            self.coordinator.async_mark_slow_data_stale()
-        await self.coordinator.async_request_refresh()

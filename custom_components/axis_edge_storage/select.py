@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
-from .device_errors import async_device_call
 from .entity import DiskEntity, async_follow_disks
 from .vapix import AxisEdgeStorage, Capabilities, CleanupPolicy
 
@@ -83,6 +82,9 @@ DISK_SELECTS: tuple[DiskSelectDescription, ...] = (
         key="required_filesystem",
         translation_key="required_filesystem",
         entity_category=EntityCategory.CONFIG,
+        # A card of another file system is formatted (its recordings erased) when it is next
+        # mounted: an expert setting, enabled by hand.
+        entity_registry_enabled_default=False,
         supported_fn=lambda capabilities: capabilities.required_filesystem,
         exists_fn=_required_filesystem_supported,
         options_fn=_required_filesystems,
@@ -141,9 +143,7 @@ class DiskSelect(DiskEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Write the choice to the device, then show what the device now holds."""
-        await async_device_call(
+        await self.async_write_setting(
             self.entity_description.action,
             self.entity_description.set_fn(self.coordinator.device, self.disk_id, option),
-            disk=self.disk_id,
         )
-        await self.coordinator.async_request_refresh()

@@ -56,19 +56,6 @@ def _limit_exists(data: EdgeStorageData, disk_id: str) -> bool:
     return disk_id in data.slow.limits
 
 
-def _limit_set(data: EdgeStorageData, disk_id: str) -> bool:
-    """A limit is set: the sensor appears then (no sensor stuck at unknown without one)."""
-    limit = data.slow.limits.get(disk_id)
-    return limit is not None and bool(limit.size_kb)
-
-
-def _limit_size(data: EdgeStorageData, disk_id: str) -> StateType:
-    limit = data.slow.limits.get(disk_id)
-    if limit is None or not limit.size_kb:
-        return None  # no limit set
-    return limit.size_kb * KIB
-
-
 def _limit_used(data: EdgeStorageData, disk_id: str) -> StateType:
     limit = data.slow.limits.get(disk_id)
     if limit is None or limit.used_kb is None:
@@ -157,17 +144,6 @@ DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(STATUS_OPTIONS.values()),
         value_fn=_status,
-    ),
-    DiskSensorDescription(
-        key="storage_limit",
-        translation_key="storage_limit",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.BYTES,
-        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
-        suggested_display_precision=1,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_limit_set,
-        value_fn=_limit_size,
     ),
     DiskSensorDescription(
         key="recording_space_used",

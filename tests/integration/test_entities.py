@@ -53,10 +53,18 @@ def entities_view(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]
     for item in sorted(
         er.async_entries_for_config_entry(registry, entry.entry_id), key=lambda e: e.entity_id
     ):
+        device = devices.async_get(item.device_id) if item.device_id else None
+        if item.disabled_by is not None:
+            assert hass.states.get(item.entity_id) is None
+            view[item.entity_id] = {
+                "device": device.name if device else None,
+                "unique_id": item.unique_id,
+                "disabled_by": str(item.disabled_by),
+            }
+            continue
         state = hass.states.get(item.entity_id)
         assert state is not None
         volatile = any(item.unique_id.endswith(f"_{name}") for name in VOLATILE)
-        device = devices.async_get(item.device_id) if item.device_id else None
         view[item.entity_id] = {
             "device": device.name if device else None,
             "unique_id": item.unique_id,
@@ -189,7 +197,7 @@ async def test_disk_appears_and_disappears(
     assert state_of(hass, f"sensor.{SD}_2_status") == "ok"
     assert state_of(hass, f"sensor.{SD}_2_temperature") == "36.85"
     card_entities = er.async_entries_for_device(entities, card.id)
-    assert len(card_entities) == 11
+    assert len(card_entities) == 18  # one disabled by default: the required file system
 
     sim.remove_disk("SD_DISK_2")
     await refresh(hass, init_integration)
@@ -359,15 +367,17 @@ async def test_refused_optional_reads(hass: HomeAssistant, sim: Simulator) -> No
 async def test_storage_limit_and_marked_change(
     hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
 ) -> None:
-    """A limit set on the camera adds its sensor once the integration reads the limits again."""
+    """A limit set on the camera shows once the integration reads the limits again."""
     coordinator = coordinator_of(init_integration)
+    limit = f"number.{SD}_recording_storage_limit"
+    assert state_of(hass, limit) == "0.0"
     sim.patch_disk("SD_DISK", storage_limit=10 * 1024**2)  # 10 GiB in kB
     await refresh(hass, init_integration)
-    # Without a limit there is no limit sensor; the new limit is not read on every poll.
-    assert hass.states.get(f"sensor.{SD}_recording_storage_limit") is None
+    # The limits are not read on every poll.
+    assert state_of(hass, limit) == "0.0"
     coordinator.async_mark_slow_data_stale()
     await refresh(hass, init_integration)
-    assert state_of(hass, f"sensor.{SD}_recording_storage_limit") == "10.0"
+    assert state_of(hass, limit) == "10.0"
 
 
 async def test_role_too_low_asks_for_another_account(hass: HomeAssistant, sim: Simulator) -> None:

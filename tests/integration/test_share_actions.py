@@ -532,8 +532,7 @@ async def test_generic_codes(
             await _call(hass, action, device_id=camera, **data)
         assert info.value.translation_key == "device_refused"
         assert info.value.translation_placeholders["code"] == str(code)
-        action_name = "share_test" if action == "test_network_share" else action
-        assert str(info.value) == f"The camera refused {action_name} (error {code}: {meaning})"
+        assert str(info.value) == f"The camera refused {action} (error {code}: {meaning})"
 
 
 # ----------------------------------------------------------- access control and guards

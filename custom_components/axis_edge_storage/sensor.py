@@ -327,7 +327,12 @@ class DiskJobSensor(_JobSensorMixin, DiskEntity):
 
 
 class CameraJobSensor(_JobSensorMixin, EdgeStorageEntity):
-    """A camera job that concerns no disk (a test of a share that is not bound)."""
+    """A camera job that concerns no disk (a test of a share that is not bound).
+
+    Rarely useful (disk jobs show on the disk's own sensors): disabled by default.
+    """
+
+    _attr_entity_registry_enabled_default = False
 
     def __init__(
         self, coordinator: EdgeStorageCoordinator, description: JobSensorDescription

@@ -16,6 +16,7 @@ import pytest
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -207,6 +208,14 @@ async def test_bind_without_automount(hass: HomeAssistant, sim: Simulator) -> No
 
 async def test_share_test_waits_for_the_result(hass: HomeAssistant, fast_sim: Simulator) -> None:
     """wait: true answers the final result, ok or failed; one finished event per job."""
+    # The user enabled the camera's job sensor (disabled by default).
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"{SERIAL}_job",
+        suggested_object_id="axis_p3265_lve_accc8e012345_job",
+        disabled_by=None,
+    )
     events: list[Event] = []
 
     @callback

@@ -7,6 +7,9 @@ getcapabilities offers.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
 import voluptuous as vol
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import ServiceValidationError
@@ -28,6 +31,7 @@ from .const import DOMAIN
 from .device_errors import async_device_call
 from .jobs import JobKind
 from .vapix import Disk
+from .vapix.disks import DiskManagementApi
 
 FORMAT_DISK = "format_disk"
 CHECK_DISK = "check_disk"
@@ -76,76 +80,51 @@ def _filesystem(target: Target, disk: Disk, wanted: str | None) -> str | None:
     return match
 
 
+async def _async_disk_job(
+    call: ServiceCall,
+    action: str,
+    start: Callable[[DiskManagementApi, str], Awaitable[int]],
+    *,
+    destructive: bool = False,
+) -> ServiceResponse:
+    """Start a disk job; a destructive one is admin-only, confirmed and never on a lock."""
+    if destructive:
+        await async_require_admin(call)
+    target = action_target(call)
+    disk = target.disk()
+    if destructive:
+        require_confirm(call, call.service)
+        _refuse_locked(disk, call.service)
+    return await async_start_job(
+        call,
+        target,
+        kind=JobKind.DISK,
+        action=action,
+        start=start(target.device.disks, disk.disk_id),
+        disk_id=disk.disk_id,
+    )
+
+
 async def _async_format(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
-    disk = target.disk()
-    require_confirm(call, FORMAT_DISK)
-    _refuse_locked(disk, FORMAT_DISK)
-    filesystem = _filesystem(target, disk, call.data.get(ATTR_FILESYSTEM))
-    return await async_start_job(
-        call,
-        target,
-        kind=JobKind.DISK,
-        action="format",
-        start=target.device.disks.format(disk.disk_id, filesystem),
-        disk_id=disk.disk_id,
-    )
+    wanted: str | None = call.data.get(ATTR_FILESYSTEM)
+
+    async def start(disks: DiskManagementApi, disk_id: str) -> int:
+        target = action_target(call)
+        return await disks.format(disk_id, _filesystem(target, target.disk(), wanted))
+
+    return await _async_disk_job(call, "format", start, destructive=True)
 
 
-async def _async_check(call: ServiceCall) -> ServiceResponse:
-    target = action_target(call)
-    disk = target.disk()
-    return await async_start_job(
-        call,
-        target,
-        kind=JobKind.DISK,
-        action="checkdisk",
-        start=target.device.disks.check(disk.disk_id),
-        disk_id=disk.disk_id,
-    )
+def _job_action(
+    action: str,
+    start: Callable[[DiskManagementApi, str], Awaitable[int]],
+    *,
+    destructive: bool = False,
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    async def handle(call: ServiceCall) -> ServiceResponse:
+        return await _async_disk_job(call, action, start, destructive=destructive)
 
-
-async def _async_repair(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
-    disk = target.disk()
-    require_confirm(call, REPAIR_DISK)
-    _refuse_locked(disk, REPAIR_DISK)
-    return await async_start_job(
-        call,
-        target,
-        kind=JobKind.DISK,
-        action="repair",
-        start=target.device.disks.repair(disk.disk_id),
-        disk_id=disk.disk_id,
-    )
-
-
-async def _async_mount(call: ServiceCall) -> ServiceResponse:
-    target = action_target(call)
-    disk = target.disk()
-    return await async_start_job(
-        call,
-        target,
-        kind=JobKind.DISK,
-        action="mount",
-        start=target.device.disks.mount(disk.disk_id),
-        disk_id=disk.disk_id,
-    )
-
-
-async def _async_unmount(call: ServiceCall) -> ServiceResponse:
-    target = action_target(call)
-    disk = target.disk()
-    return await async_start_job(
-        call,
-        target,
-        kind=JobKind.DISK,
-        action="unmount",
-        start=target.device.disks.unmount(disk.disk_id),
-        disk_id=disk.disk_id,
-    )
+    return handle
 
 
 async def _async_lock(call: ServiceCall, *, locked: bool) -> ServiceResponse:
@@ -170,9 +149,14 @@ async def _async_unlock_disk(call: ServiceCall) -> ServiceResponse:
 def async_setup_disk_actions(hass: HomeAssistant) -> None:
     """Register the disk actions."""
     register(hass, FORMAT_DISK, _async_format, FORMAT_SCHEMA)
-    register(hass, CHECK_DISK, _async_check, JOB_SCHEMA)
-    register(hass, REPAIR_DISK, _async_repair, CONFIRMED_JOB_SCHEMA)
-    register(hass, MOUNT_DISK, _async_mount, JOB_SCHEMA)
-    register(hass, UNMOUNT_DISK, _async_unmount, JOB_SCHEMA)
+    register(hass, CHECK_DISK, _job_action("checkdisk", DiskManagementApi.check), JOB_SCHEMA)
+    register(
+        hass,
+        REPAIR_DISK,
+        _job_action("repair", DiskManagementApi.repair, destructive=True),
+        CONFIRMED_JOB_SCHEMA,
+    )
+    register(hass, MOUNT_DISK, _job_action("mount", DiskManagementApi.mount), JOB_SCHEMA)
+    register(hass, UNMOUNT_DISK, _job_action("unmount", DiskManagementApi.unmount), JOB_SCHEMA)
     register(hass, LOCK_DISK, _async_lock_disk, LOCK_SCHEMA)
     register(hass, UNLOCK_DISK, _async_unlock_disk, LOCK_SCHEMA)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.const import (
@@ -15,7 +16,8 @@ from homeassistant.const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
@@ -105,3 +107,41 @@ async def init_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+@pytest.fixture
+def fast_job_polling() -> Iterator[None]:
+    """Poll device jobs every 50 ms instead of every second."""
+    with patch("custom_components.axis_edge_storage.jobs.POLL_INTERVAL", 0.05):
+        yield
+
+
+@pytest.fixture
+async def fast_sim(start_sim: StartSim) -> AsyncIterator[Simulator]:
+    """A camera whose jobs (format, mount, share test, ...) take half a second."""
+    async with start_sim(job_speed=200) as simulator:
+        yield simulator
+
+
+async def setup_camera(hass: HomeAssistant, simulator: Simulator, **data: Any) -> str:
+    """Set the integration up on a simulator (entry data overrides); the camera's device id."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=TITLE, unique_id=SERIAL, data=entry_data(simulator, **data)
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert device is not None
+    return device.id
+
+
+async def call_action(
+    hass: HomeAssistant, action: str, context: Context | None = None, **data: Any
+) -> dict[str, Any]:
+    """Call one of the integration's actions and return its response data."""
+    response = await hass.services.async_call(
+        DOMAIN, action, data, blocking=True, return_response=True, context=context
+    )
+    assert isinstance(response, dict)
+    return response

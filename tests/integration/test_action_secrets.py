@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from homeassistant.const import EVENT_CALL_SERVICE, MATCH_ALL
@@ -29,7 +27,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.axis_edge_storage.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL, TITLE, StartSim, entry_data
+from .conftest import SERIAL, TITLE, entry_data
+
+pytestmark = pytest.mark.usefixtures("fast_job_polling")
 
 SD = "SD_DISK"
 ADD_PASSWORD = "Shr-add-7Qx2-Zeb"
@@ -52,20 +52,6 @@ SECRETS = (
     WRONG_PASSPHRASE,
     LONG_PASSPHRASE[:20],
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_job_polling() -> Any:
-    """Poll jobs every 50 ms instead of every second."""
-    with patch("custom_components.axis_edge_storage.jobs.POLL_INTERVAL", 0.05):
-        yield
-
-
-@pytest.fixture
-async def fast_sim(start_sim: StartSim) -> AsyncIterator[Simulator]:
-    """A camera whose jobs take half a second."""
-    async with start_sim(job_speed=200) as simulator:
-        yield simulator
 
 
 def _leaks(text: str) -> list[str]:

@@ -2,59 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from homeassistant.auth.models import User
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
 from homeassistant.helpers import device_registry as dr
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.axis_edge_storage.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL, TITLE, StartSim, entry_data
+from .conftest import SERIAL, StartSim
+from .conftest import call_action as _call
+from .conftest import setup_camera as _setup
+
+pytestmark = pytest.mark.usefixtures("fast_job_polling")
 
 SD = "SD_DISK"
-
-
-@pytest.fixture(autouse=True)
-def _fast_job_polling() -> Any:
-    """Poll jobs every 50 ms instead of every second."""
-    with patch("custom_components.axis_edge_storage.jobs.POLL_INTERVAL", 0.05):
-        yield
-
-
-@pytest.fixture
-async def fast_sim(start_sim: StartSim) -> AsyncIterator[Simulator]:
-    """A camera whose jobs take half a second."""
-    async with start_sim(job_speed=200) as simulator:
-        yield simulator
-
-
-async def _setup(hass: HomeAssistant, sim: Simulator, **data: Any) -> str:
-    entry = MockConfigEntry(
-        domain=DOMAIN, title=TITLE, unique_id=SERIAL, data=entry_data(sim, **data)
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
-    return device.id
-
-
-async def _call(
-    hass: HomeAssistant, action: str, context: Context | None = None, **data: Any
-) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, action, data, blocking=True, return_response=True, context=context
-    )
-    assert isinstance(response, dict)
-    return response
 
 
 def _requests(sim: Simulator, cgi: str) -> int:

@@ -17,17 +17,13 @@ from custom_components.axis_edge_storage.const import DOMAIN, EVENT_JOB_FINISHED
 from simulator import Simulator
 
 from .conftest import SERIAL, TITLE, StartSim, entry_data
+from .conftest import call_action as _call
+
+pytestmark = pytest.mark.usefixtures("fast_job_polling")
 
 SD = "SD_DISK"
 JOB_SENSOR = "sensor.axis_p3265_lve_accc8e012345_sd_card_job"
 PROGRESS_SENSOR = "sensor.axis_p3265_lve_accc8e012345_sd_card_job_progress"
-
-
-@pytest.fixture(autouse=True)
-def _fast_job_polling() -> Any:
-    """Poll jobs every 50 ms instead of every second."""
-    with patch("custom_components.axis_edge_storage.jobs.POLL_INTERVAL", 0.05):
-        yield
 
 
 @pytest.fixture
@@ -51,14 +47,6 @@ async def _setup(hass: HomeAssistant, sim: Simulator) -> tuple[MockConfigEntry, 
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
     assert device is not None
     return entry, device.id
-
-
-async def _call(hass: HomeAssistant, action: str, **data: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, action, data, blocking=True, return_response=True
-    )
-    assert isinstance(response, dict)
-    return response
 
 
 async def _until(condition: Any, seconds: float = 10.0) -> None:

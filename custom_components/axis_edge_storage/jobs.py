@@ -8,8 +8,10 @@ actions that wait for it (`wait: true`), and asks the state coordinator to read 
 again.
 
 Running jobs are kept in Home Assistant's storage, so a reload or a restart re-attaches them.
-A job the camera no longer knows (it restarted) ends as `lost`; a camera that stays unreachable
-for `UNREACHABLE_LIMIT` ends its jobs as `lost` too. Nothing secret is kept or sent with a job.
+A job the camera forgets while it is followed (it restarted) ends as `failed` and says so; a
+re-attached job the camera no longer knows, or one whose camera stays unreachable for
+`UNREACHABLE_LIMIT`, ends as `lost` (its result is unknown). Nothing secret is kept or sent
+with a job.
 """
 
 from __future__ import annotations
@@ -43,9 +45,14 @@ STORAGE_VERSION = 1
 # Codes that mean "try again" when polling a job, not "the camera does not know this job".
 _TRANSIENT_CODES = frozenset({10})
 
+FORGOTTEN_DESCRIPTION = (
+    "The camera restarted (or dropped the job) before the job ended: it no longer knows it. "
+    "Check the disk's state, and run the action again if needed."
+)
 LOST_DESCRIPTION = (
-    "The camera no longer knows this job: it restarted or dropped it before the job ended. "
-    "The result is unknown; check the disk's state."
+    "The job ran when the integration stopped, and the camera no longer knew it when the "
+    "integration started again: it restarted meanwhile. The result is unknown; check the "
+    "disk's state."
 )
 UNREACHABLE_DESCRIPTION = (
     "The camera could not be reached for {minutes} minutes while the job ran. "
@@ -171,6 +178,8 @@ class JobTracker:
         self._on_finished = on_finished
         self._store = _job_store(hass, entry.entry_id)
         self._running: dict[str, Job] = {}
+        # Jobs re-attached from storage that the camera has not confirmed yet.
+        self._restored: set[str] = set()
         self._last: dict[str | None, Job] = {}
         self._waiters: dict[str, list[asyncio.Future[Job]]] = {}
         self._listeners: list[CALLBACK_TYPE] = []
@@ -222,6 +231,7 @@ class JobTracker:
                     "Re-attaching %s job %s of %s", job.action, job.job_id, self._entry.title
                 )
                 self._running[job.key] = job
+                self._restored.add(job.key)
         self._ensure_polling()
 
     async def async_shutdown(self) -> None:
@@ -302,6 +312,13 @@ class JobTracker:
                     LOGGER.debug("Job %s of %s: %s", job.key, self._entry.title, err)
                     continue
                 reached = True
+                if job.key in self._restored:
+                    self._restored.discard(job.key)
+                    if update.description == FORGOTTEN_DESCRIPTION:
+                        # Not seen since the integration stopped: lost, not failed.
+                        update = replace(
+                            update, result=JobResult.LOST, description=LOST_DESCRIPTION
+                        )
                 self._apply(job, update)
             self._check_unreachable(reached)
 
@@ -328,7 +345,7 @@ class JobTracker:
                     disk_job.action is DiskJobAction.NOT_APPLICABLE
                     or str(disk_job.action).lower() != job.action
                 ):
-                    return _lost(job)
+                    return _forgotten(job)
                 if not disk_job.ok:
                     return _ended(job, JobResult.FAILED, disk_job.description, None)
                 progress = disk_job.progress if disk_job.progress is not None else job.progress
@@ -355,7 +372,7 @@ class JobTracker:
             LOGGER.debug(
                 "Job %s of %s is unknown to the camera: %s", job.key, self._entry.title, err
             )
-            return _lost(job)
+            return _forgotten(job)
 
     @callback
     def _apply(self, job: Job, update: Job) -> None:
@@ -407,5 +424,6 @@ def _ended(job: Job, result: JobResult, description: str | None, code: int | Non
     return replace(job, result=result, description=description, error_code=code)
 
 
-def _lost(job: Job) -> Job:
-    return replace(job, result=JobResult.LOST, description=LOST_DESCRIPTION)
+def _forgotten(job: Job) -> Job:
+    """The camera no longer knows a job it ran: it failed (its effect is unknown)."""
+    return replace(job, result=JobResult.FAILED, description=FORGOTTEN_DESCRIPTION)

@@ -183,10 +183,10 @@ async def test_waiting_action_told_when_the_integration_unloads(
         assert info.value.translation_key == "job_follow_stopped"
 
 
-async def test_reboot_ends_the_job_as_lost(
+async def test_reboot_ends_the_job_as_failed(
     hass: HomeAssistant, start_sim: StartSim, finished: list[Event]
 ) -> None:
-    """A camera that restarts forgets its jobs: the job ends as lost, with why."""
+    """A camera that restarts forgets its jobs: the job ends as failed, saying why."""
     async with start_sim(job_speed=5) as sim:
         _entry, camera = await _setup(hass, sim)
         call = hass.async_create_task(
@@ -195,13 +195,29 @@ async def test_reboot_ends_the_job_as_lost(
         await _until(lambda: hass.states.get(JOB_SENSOR).state == "unmount")
         sim.reboot()
         result = await call
-        assert result["result"] == "lost"
-        assert "restarted" in result["description"]
+        assert result["result"] == "failed"
+        assert result["description"].startswith("The camera restarted")
         assert len(finished) == 1
-        assert finished[0].data["result"] == "lost"
+        assert finished[0].data["result"] == "failed"
         await hass.async_block_till_done()
         assert hass.states.get(JOB_SENSOR).state == "idle"
-        assert hass.states.get(JOB_SENSOR).attributes["result"] == "lost"
+        assert hass.states.get(JOB_SENSOR).attributes["result"] == "failed"
+
+
+async def test_reattached_job_the_camera_forgot_is_lost(
+    hass: HomeAssistant, start_sim: StartSim, finished: list[Event]
+) -> None:
+    """A job kept over a stop, that the camera forgot meanwhile (it restarted), is lost."""
+    async with start_sim(job_speed=5) as sim:
+        entry, camera = await _setup(hass, sim)
+        started = await _call(hass, "unmount_disk", device_id=camera, disk_id=SD)
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        sim.reboot()
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await _until(lambda: bool(finished))
+        assert finished[0].data["job_id"] == started["job_id"]
+        assert finished[0].data["result"] == "lost"
+        assert "integration started again" in finished[0].data["description"]
 
 
 async def test_reboot_with_downtime(
@@ -215,7 +231,7 @@ async def test_reboot_with_downtime(
         await asyncio.sleep(0.3)
         assert not finished
         await _until(lambda: bool(finished))
-        assert finished[0].data["result"] == "lost"
+        assert finished[0].data["result"] == "failed"
 
 
 async def test_unreachable_camera_ends_jobs_as_lost(

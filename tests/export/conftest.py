@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import string
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
@@ -21,11 +18,10 @@ from custom_components.axis_edge_storage.exporter import (
     sanitize_name,
 )
 from custom_components.axis_edge_storage.vapix import AxisEdgeStorage
-from simulator import Simulator, SimulatorConfig
+from simulator import Simulator
 from simulator.state import Recording as SimRecording
 
 CAMERA = "Front Door"
-StartSim = Callable[..., AbstractAsyncContextManager[Simulator]]
 
 
 @dataclass
@@ -41,32 +37,6 @@ class Folders:
     def files(self) -> list[Path]:
         """Every file (and symlink) anywhere under the test's base folder."""
         return sorted(p for p in self.base.rglob("*") if p.is_file() or p.is_symlink())
-
-
-@pytest.fixture(scope="session")
-def export_media_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One media cache for the run: the simulator's GOP is encoded once."""
-    return tmp_path_factory.mktemp("sim-media-export")
-
-
-@pytest.fixture
-def start_sim(export_media_cache: Path) -> StartSim:
-    """Start a simulator with config overrides: `async with start_sim(auth="basic") as sim`."""
-
-    @asynccontextmanager
-    async def _start(**overrides: Any) -> AsyncIterator[Simulator]:
-        simulator = Simulator(SimulatorConfig(cache_dir=export_media_cache, **overrides))
-        async with simulator.serve("127.0.0.1", 0):
-            yield simulator
-
-    return _start
-
-
-@pytest.fixture
-async def sim(start_sim: StartSim) -> AsyncIterator[Simulator]:
-    """The default simulated camera (digest auth, admin root/pass), stopped after the test."""
-    async with start_sim() as simulator:
-        yield simulator
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -24,13 +23,12 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.location import PyTestLocation
 
 from custom_components.axis_edge_storage.const import CONF_PROTOCOL, DOMAIN
-from simulator import Simulator, SimulatorConfig
+from simulator import Simulator
+from tests.conftest import StartSim
 
 SERIAL = "ACCC8E012345"
 PASSWORD = "pass"
 TITLE = f"AXIS P3265-LVE ({SERIAL})"
-
-StartSim = Callable[..., AbstractAsyncContextManager[Simulator]]
 
 
 @pytest.fixture(autouse=True)
@@ -50,32 +48,6 @@ class _SnapshotExtension(HomeAssistantSnapshotExtension):
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """The same snapshot files on Home Assistant 2025.4 and the newest."""
     return snapshot.use_extension(_SnapshotExtension)
-
-
-@pytest.fixture(scope="session")
-def integration_media_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One media cache for the run: the simulator's GOP is encoded once."""
-    return tmp_path_factory.mktemp("sim-media-integration")
-
-
-@pytest.fixture
-def start_sim(integration_media_cache: Path) -> StartSim:
-    """Start a simulator with config overrides: `async with start_sim(serial=...) as sim`."""
-
-    @asynccontextmanager
-    async def _start(**overrides: Any) -> AsyncIterator[Simulator]:
-        simulator = Simulator(SimulatorConfig(cache_dir=integration_media_cache, **overrides))
-        async with simulator.serve("127.0.0.1", 0):
-            yield simulator
-
-    return _start
-
-
-@pytest.fixture
-async def sim(start_sim: StartSim) -> AsyncIterator[Simulator]:
-    """The default simulated camera: admin root/pass, an SD card, an unbound share slot."""
-    async with start_sim() as simulator:
-        yield simulator
 
 
 def entry_data(simulator: Simulator, **overrides: Any) -> dict[str, Any]:

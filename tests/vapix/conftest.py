@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
 from custom_components.axis_edge_storage.vapix import AxisEdgeStorage
-from simulator import Simulator, SimulatorConfig
+from simulator import Simulator
 
 SimFactory = Callable[..., Any]
-
-
-@pytest.fixture(scope="session")
-def media_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One media cache for the whole run: the simulator's encoded GOP is made once."""
-    return tmp_path_factory.mktemp("sim-media")
 
 
 @pytest.fixture
@@ -27,27 +19,6 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
     """An aiohttp session, as Home Assistant would inject."""
     async with aiohttp.ClientSession() as client_session:
         yield client_session
-
-
-@pytest.fixture
-def start_sim(media_cache: Path) -> AsyncIterator[Any]:
-    """Start a simulator with config overrides: `async with start_sim(auth="basic") as sim`."""
-
-    @asynccontextmanager
-    async def _start(**overrides: Any) -> AsyncIterator[Simulator]:
-        config = SimulatorConfig(cache_dir=media_cache, **overrides)
-        simulator = Simulator(config)
-        async with simulator.serve("127.0.0.1", 0):
-            yield simulator
-
-    return _start  # type: ignore[return-value]
-
-
-@pytest.fixture
-async def sim(start_sim: Any) -> AsyncIterator[Simulator]:
-    """A default simulated camera (digest auth, admin root/pass)."""
-    async with start_sim() as simulator:
-        yield simulator
 
 
 def make_device(

@@ -83,7 +83,7 @@ def _filesystem(target: Target, disk: Disk, wanted: str | None) -> str | None:
 async def _async_disk_job(
     call: ServiceCall,
     action: str,
-    start: Callable[[DiskManagementApi, str], Awaitable[int]],
+    start: Callable[[Target, Disk], Awaitable[int]],
     *,
     destructive: bool = False,
 ) -> ServiceResponse:
@@ -100,7 +100,7 @@ async def _async_disk_job(
         target,
         kind=JobKind.DISK,
         action=action,
-        start=start(target.device.disks, disk.disk_id),
+        start=start(target, disk),
         disk_id=disk.disk_id,
     )
 
@@ -108,9 +108,9 @@ async def _async_disk_job(
 async def _async_format(call: ServiceCall) -> ServiceResponse:
     wanted: str | None = call.data.get(ATTR_FILESYSTEM)
 
-    async def start(disks: DiskManagementApi, disk_id: str) -> int:
-        target = action_target(call)
-        return await disks.format(disk_id, _filesystem(target, target.disk(), wanted))
+    async def start(target: Target, disk: Disk) -> int:
+        filesystem = _filesystem(target, disk, wanted)
+        return await target.device.disks.format(disk.disk_id, filesystem)
 
     return await _async_disk_job(call, "format", start, destructive=True)
 
@@ -122,7 +122,12 @@ def _job_action(
     destructive: bool = False,
 ) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
     async def handle(call: ServiceCall) -> ServiceResponse:
-        return await _async_disk_job(call, action, start, destructive=destructive)
+        return await _async_disk_job(
+            call,
+            action,
+            lambda target, disk: start(target.device.disks, disk.disk_id),
+            destructive=destructive,
+        )
 
     return handle
 

@@ -384,8 +384,15 @@ class MediaLibrary:
             av.open(str(target), "w", format="matroska") as out,
         ):
             out.metadata["creation_time"] = format_creation_time(start)
-            stream = out.add_stream_from_template(template.streams.video[0])
-            stream.time_base = time_base
+            source = template.streams.video[0]
+            # PyAV 14+ names it add_stream_from_template; 13 (Home Assistant 2025.4) takes
+            # the template as a keyword of add_stream, and its stream's time base is the
+            # muxer's to choose (Matroska's 1/1000; packets are rescaled from theirs).
+            if hasattr(out, "add_stream_from_template"):
+                stream = out.add_stream_from_template(source)
+                stream.time_base = time_base
+            else:  # PyAV 13
+                stream = out.add_stream(template=source)
             packets: list[av.Packet[Stream]] = []
             for payload, keyframe in zip(gop.payloads, gop.keyframes, strict=True):
                 packet = av.Packet(payload)

@@ -314,8 +314,12 @@ class AxisEdgeStorageOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             folder = str(user_input.get(CONF_EXPORT_FOLDER, "")).strip()
+            # is_allowed_path resolves the path (file system calls): off the event loop.
             if folder and (
-                not Path(folder).is_absolute() or not self.hass.config.is_allowed_path(folder)
+                not Path(folder).is_absolute()
+                or not await self.hass.async_add_executor_job(
+                    self.hass.config.is_allowed_path, folder
+                )
             ):
                 errors[CONF_EXPORT_FOLDER] = "folder_not_allowed"
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from ipaddress import ip_address
 from typing import Any
 from unittest.mock import patch
@@ -423,3 +424,67 @@ async def test_reconfigure_device_without_edge_storage(
         )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "not_supported"
+
+
+def options_input(folder: str) -> dict[str, Any]:
+    """The options form with an export folder."""
+    return {
+        CONF_SCAN_INTERVAL: 30,
+        CONF_EXPORT_FOLDER: folder,
+        CONF_EXPORT_RETENTION_DAYS: 7,
+        "link_validity_hours": 24,
+    }
+
+
+async def test_options_folder_checked_off_the_loop(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tmp_path: Any
+) -> None:
+    """`is_allowed_path` resolves the path (blocking file system calls): run in the executor."""
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    allowed = hass.config.is_allowed_path
+    on_loop: list[bool] = []
+
+    def is_allowed_path(path: str) -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            on_loop.append(False)
+        else:
+            on_loop.append(True)
+        return allowed(path)
+
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    with patch.object(hass.config, "is_allowed_path", is_allowed_path):
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], options_input(str(tmp_path / "clips"))
+        )
+    assert on_loop == [False]
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+
+
+async def test_options_external_folder(
+    hass: HomeAssistant, init_integration: MockConfigEntry, tmp_path: Any
+) -> None:
+    """A folder outside the media folders is the export root when Home Assistant allows it.
+
+    A folder that leaves the allowed one through a symbolic link is refused.
+    """
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (allowed / "escape").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    hass.config.allowlist_external_dirs = {str(allowed)}
+
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], options_input(str(allowed / "escape" / "clips"))
+    )
+    assert result["errors"] == {CONF_EXPORT_FOLDER: "folder_not_allowed"}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], options_input(str(allowed / "cameras" / "front"))
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_EXPORT_FOLDER] == str(allowed / "cameras" / "front")

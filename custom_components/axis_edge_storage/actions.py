@@ -1,10 +1,42 @@
 """What every management action shares: its target, its guards, its job and its answer.
 
 An action targets a camera device or one of its disk devices (`device_id`), and a disk with
-`disk_id` where it matters. Destructive actions are admin-only (a Home Assistant user who is
-not an administrator is refused, as core's admin services do) and need `confirm: true`.
-An action that starts a device job answers with the job; with `wait: true` it answers with the
-job's final result, or a translated timeout error.
+`disk_id` where it matters. An action that starts a device job answers with the job; with
+`wait: true` it answers with the job's final result, or a translated timeout error.
+
+The admin gate. Every action and setting entity that can delete, stop or redirect recordings,
+or send credentials elsewhere, is refused to a Home Assistant user who is not an administrator,
+with a translated `Unauthorized` (`AdminRequired`), before the camera is asked anything. A call
+without a user (an automation's trigger, the system) may. `async_check_admin` is the one gate;
+actions reach it through `async_require_admin(call)`, entities with their service call's context.
+
+    action / entity                 who   why
+    format_disk, repair_disk        admin erases or rewrites recordings (+ confirm)
+    mount_disk                      admin with a required file system the camera formats it
+    unmount_disk                    admin recording stops
+    lock_disk                       admin ongoing recordings stop
+    unlock_disk                     admin the card's recordings become deletable (cleanup,
+                                          format; a required file system formats it on mount)
+    check_disk                      all   reads only (and only on an unmounted disk)
+    enable_disk_encryption          admin a format follows (+ confirm, not on a locked disk)
+    disable_disk_encryption         admin encrypted recordings unreadable (+ confirm, lock)
+    change_disk_passphrase          admin replaces the key the recordings are read with
+    add/modify_network_share        admin credentials to an address; the share's recordings
+    test_network_share              admin sends (stored) credentials to an address
+    bind/unbind_network_share       admin redirects recordings to / stops them on a share
+    remove_network_share            admin deletes the share's settings (+ confirm)
+    start_recording                 all   adds a recording; deletes, stops, redirects nothing
+    stop_recording                  admin recording stops
+    remove_recording                admin deletes video (+ confirm)
+    add_continuous_recording        admin standing configuration: records round the clock, so
+                                          fifo cleanup deletes older recordings sooner
+    remove_continuous_recording     admin continuous recording stops
+    number cleanup max age          admin the camera deletes older recordings
+    number recording storage limit  admin a lower limit deletes or stops recordings
+    select cleanup policy           admin fifo deletes, none lets a full disk stop recording
+    select required file system     admin a card of another file system is formatted on mount
+    number wear/temperature alert   all   when the camera warns; nothing is deleted or stopped
+    export_clip, export_clip_to_usb all   copies; reading stays open (services.py)
 """
 
 from __future__ import annotations
@@ -15,7 +47,13 @@ from typing import Any
 
 import voluptuous as vol
 from homeassistant.auth.permissions.const import POLICY_CONTROL
-from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.core import (
+    Context,
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+)
 from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
@@ -92,17 +130,44 @@ def action_target(call: ServiceCall) -> Target:
     )
 
 
-async def async_require_admin(call: ServiceCall) -> None:
-    """Refuse a destructive action to a Home Assistant user who is not an administrator."""
-    if not call.context.user_id:
-        return  # automations, scripts and the system act with full rights
-    user = await call.hass.auth.async_get_user(call.context.user_id)
+class AdminRequired(Unauthorized):
+    """`Unauthorized` with a translated message (`admin_required`).
+
+    `Unauthorized` takes no translation in Home Assistant 2025.4 (nor 2026.2); this sets the
+    fields `HomeAssistantError` translates from, so the user reads why, while the error stays
+    an `Unauthorized` (the REST API answers 401; the websocket `call_service` answers
+    `home_assistant_error` with this translation key).
+    """
+
+    def __init__(self, context: Context, action: str, entity_id: str | None = None) -> None:
+        """Refuse `action` (an action's or a setting's name) to the user of `context`."""
+        super().__init__(context=context, entity_id=entity_id, permission=POLICY_CONTROL)
+        self.translation_domain = DOMAIN
+        self.translation_key = "admin_required"
+        self.translation_placeholders = {"action": action}
+        self.generate_message = True
+
+
+async def async_check_admin(
+    hass: HomeAssistant, context: Context | None, action: str, *, entity_id: str | None = None
+) -> None:
+    """The admin gate: refuse `action` to a Home Assistant user who is not an administrator.
+
+    A context without a user (an automation's trigger, the system) may. Call it before
+    anything reaches the camera, so that a refused call changes nothing there.
+    """
+    if context is None or not context.user_id:
+        return
+    user = await hass.auth.async_get_user(context.user_id)
     if user is None:
-        raise UnknownUser(
-            context=call.context, permission=POLICY_CONTROL, user_id=call.context.user_id
-        )
+        raise UnknownUser(context=context, permission=POLICY_CONTROL, user_id=context.user_id)
     if not user.is_admin:
-        raise Unauthorized(context=call.context, permission=POLICY_CONTROL)
+        raise AdminRequired(context, action, entity_id)
+
+
+async def async_require_admin(call: ServiceCall) -> None:
+    """Refuse the action called to a Home Assistant user who is not an administrator."""
+    await async_check_admin(call.hass, call.context, call.service)
 
 
 def require_confirm(call: ServiceCall, action: str) -> None:

@@ -1,8 +1,10 @@
 """Disk actions: format, check, repair, mount, unmount (device jobs), lock and unlock.
 
-Format and repair destroy or rewrite data: admin-only, `confirm: true`, and refused on a locked
-disk before the camera is asked. The file systems `format_disk` accepts are those the disk's
-getcapabilities offers.
+Every one but check_disk is admin-only (actions.py says why, per action): format and repair
+destroy or rewrite data, unmount and lock stop recording, mount formats a card when a required
+file system is set, unlock makes the card's recordings deletable. Format and repair also need
+`confirm: true` and are refused on a locked disk, before the camera is asked. The file systems
+`format_disk` accepts are those the disk's getcapabilities offers.
 """
 
 from __future__ import annotations
@@ -85,10 +87,11 @@ async def _async_disk_job(
     action: str,
     start: Callable[[Target, Disk], Awaitable[int]],
     *,
+    admin: bool = True,
     destructive: bool = False,
 ) -> ServiceResponse:
-    """Start a disk job; a destructive one is admin-only, confirmed and never on a lock."""
-    if destructive:
+    """Start a disk job: admin-only unless said; a destructive one confirmed, never on a lock."""
+    if admin:
         await async_require_admin(call)
     target = action_target(call)
     disk = target.disk()
@@ -119,6 +122,7 @@ def _job_action(
     action: str,
     start: Callable[[DiskManagementApi, str], Awaitable[int]],
     *,
+    admin: bool = True,
     destructive: bool = False,
 ) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
     async def handle(call: ServiceCall) -> ServiceResponse:
@@ -126,6 +130,7 @@ def _job_action(
             call,
             action,
             lambda target, disk: start(target.device.disks, disk.disk_id),
+            admin=admin,
             destructive=destructive,
         )
 
@@ -133,6 +138,7 @@ def _job_action(
 
 
 async def _async_lock(call: ServiceCall, *, locked: bool) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     disk = target.disk()
     action = LOCK_DISK if locked else UNLOCK_DISK
@@ -154,7 +160,13 @@ async def _async_unlock_disk(call: ServiceCall) -> ServiceResponse:
 def async_setup_disk_actions(hass: HomeAssistant) -> None:
     """Register the disk actions."""
     register(hass, FORMAT_DISK, _async_format, FORMAT_SCHEMA)
-    register(hass, CHECK_DISK, _job_action("checkdisk", DiskManagementApi.check), JOB_SCHEMA)
+    # Reads only: open to every user (the camera checks an unmounted disk only).
+    register(
+        hass,
+        CHECK_DISK,
+        _job_action("checkdisk", DiskManagementApi.check, admin=False),
+        JOB_SCHEMA,
+    )
     register(
         hass,
         REPAIR_DISK,

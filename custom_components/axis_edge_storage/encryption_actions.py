@@ -3,8 +3,10 @@
 The camera decides when each is allowed: encryption is enabled or disabled on an unmounted
 disk (error 160 says "unmount it first"), the passphrase is changed on a mounted one (error 150
 says "mount it first"). After enabling or disabling, the disk must be formatted (or mounted,
-when a required file system formats it) before it records again. Disabling encryption makes
-the encrypted recordings unreadable: admin-only, `confirm: true`, and refused on a locked disk.
+when a required file system formats it) before it records again, so enabling erases the card
+and disabling makes the encrypted recordings unreadable: both are admin-only, need
+`confirm: true` and are refused on a locked disk. Changing the passphrase replaces the key the
+recordings are read with: admin-only.
 
 Passphrases go to the camera and nowhere else: not in a response, an event, a log line or an
 error message.
@@ -41,7 +43,9 @@ ATTR_NEW_PASSPHRASE = "new_passphrase"  # noqa: S105 (the name of a field)
 
 # The camera checks the passphrases (1 to 512 bytes, errors 110 and 120): it is the one that
 # knows its rules, and its refusal is translated.
-ENABLE_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Required(ATTR_PASSPHRASE): cv.string})
+ENABLE_SCHEMA = vol.Schema(
+    {**TARGET_FIELDS, vol.Required(ATTR_PASSPHRASE): cv.string, **CONFIRM_FIELD}
+)
 DISABLE_SCHEMA = vol.Schema({**TARGET_FIELDS, **CONFIRM_FIELD})
 CHANGE_SCHEMA = vol.Schema(
     {
@@ -56,9 +60,23 @@ def _answer(target: Target, disk: Disk, **data: bool) -> ServiceResponse:
     return {"device_id": target.camera_device_id, "disk_id": disk.disk_id, **data}
 
 
-async def _async_enable(call: ServiceCall) -> ServiceResponse:
+async def _async_confirmed_disk(call: ServiceCall, action: str) -> tuple[Target, Disk]:
+    """The target and disk of an action that erases: admin, confirmed, not on a lock."""
+    await async_require_admin(call)
     target = action_target(call)
     disk = target.disk()
+    require_confirm(call, action)
+    if disk.locked:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="disk_locked_action",
+            translation_placeholders={"disk": disk.disk_id, "action": action},
+        )
+    return target, disk
+
+
+async def _async_enable(call: ServiceCall) -> ServiceResponse:
+    target, disk = await _async_confirmed_disk(call, ENABLE_DISK_ENCRYPTION)
     await async_device_call(
         ENABLE_DISK_ENCRYPTION,
         target.device.disk_properties.enable_encryption(disk.disk_id, call.data[ATTR_PASSPHRASE]),
@@ -69,16 +87,7 @@ async def _async_enable(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_disable(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
-    disk = target.disk()
-    require_confirm(call, DISABLE_DISK_ENCRYPTION)
-    if disk.locked:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="disk_locked_action",
-            translation_placeholders={"disk": disk.disk_id, "action": DISABLE_DISK_ENCRYPTION},
-        )
+    target, disk = await _async_confirmed_disk(call, DISABLE_DISK_ENCRYPTION)
     await async_device_call(
         DISABLE_DISK_ENCRYPTION,
         target.device.disk_properties.disable_encryption(disk.disk_id),
@@ -89,6 +98,7 @@ async def _async_disable(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_change(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     disk = target.disk()
     await async_device_call(

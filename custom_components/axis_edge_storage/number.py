@@ -1,4 +1,9 @@
-"""Disk settings that are numbers: cleanup age, storage limit, wear and temperature alerts."""
+"""Disk settings that are numbers: cleanup age, storage limit, wear and temperature alerts.
+
+The cleanup age and the storage limit decide what the camera deletes (and, at a full limit,
+whether it records): only a Home Assistant administrator may set them (actions.py, the admin
+gate). The alert levels only decide when the camera warns: every user may.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
+from .actions import async_check_admin
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
 from .entity import DiskEntity, async_follow_disks
 from .vapix import AlertLevels, AxisEdgeStorage, Capabilities
@@ -94,6 +100,8 @@ class DiskNumberDescription(NumberEntityDescription):
     max_fn: Callable[[EdgeStorageData, str], float] | None = None
     # The value lives in the slow data (limits, alert levels): read it again after a write.
     slow_data: bool = False
+    # Only an administrator may set it (it can delete or stop recordings): the safe default.
+    admin_only: bool = True
 
 
 DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
@@ -146,6 +154,8 @@ DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
         exists_fn=lambda data, disk_id: _wear_alert(data, disk_id) is not None,
         value_fn=_wear_alert,
         slow_data=True,
+        # When the camera warns of wear; nothing is deleted, stopped or redirected.
+        admin_only=False,
         action="set_wear_alert_level",
         set_fn=lambda device, disk_id, value: device.disk_properties.set_alert_levels(
             disk_id, wear=round(value)
@@ -164,6 +174,8 @@ DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
         exists_fn=lambda data, disk_id: _temperature_alert(data, disk_id) is not None,
         value_fn=_temperature_alert,
         slow_data=True,
+        # When the camera warns of heat; nothing is deleted, stopped or redirected.
+        admin_only=False,
         action="set_temperature_alert_level",
         set_fn=lambda device, disk_id, value: device.disk_properties.set_alert_levels(
             disk_id, temperature=_to_kelvin(value)
@@ -219,6 +231,11 @@ class DiskNumber(DiskEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Write the value to the device, then show what the device now holds."""
         description = self.entity_description
+        if description.admin_only:
+            # The service call's context, set on the entity just before this runs.
+            await async_check_admin(
+                self.hass, self._context, description.action, entity_id=self.entity_id
+            )
         await self.async_write_setting(
             description.action,
             description.set_fn(self.coordinator.device, self.disk_id, value),

@@ -1,9 +1,11 @@
 """Recording actions: start and stop a recording, remove recordings, continuous profiles.
 
 The Recording API has no error codes: the camera refuses with a description ("The disk is not
-mounted."), which the user gets in a translated message. Removing recordings destroys video:
-admin-only, `confirm: true`, and refused, before anything is removed, when a recording is on a
-locked disk or is unknown to the camera.
+mounted."), which the user gets in a translated message. Stopping a recording, adding or
+removing a continuous profile are admin-only (actions.py says why); starting a recording is
+open to every user. Removing recordings destroys video: admin-only, `confirm: true`, and
+refused, before anything is removed, when a recording is on a locked disk or is unknown to the
+camera.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ async def _async_start(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_stop(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     recording_id: str = call.data[ATTR_RECORDING_ID]
     await async_device_call(STOP_RECORDING, target.device.recordings.stop(recording_id))
@@ -125,6 +128,7 @@ async def _async_remove(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_add_continuous(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     disk = target.disk()
     event_id: str | None = call.data.get(ATTR_EVENT_ID)
@@ -140,6 +144,7 @@ async def _async_add_continuous(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_remove_continuous(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     profile: int = call.data[ATTR_PROFILE]
     await async_device_call(

@@ -1,4 +1,9 @@
-"""Disk settings that are a choice: cleanup policy, required file system."""
+"""Disk settings that are a choice: cleanup policy, required file system.
+
+Both decide what happens to recordings (fifo deletes the oldest, none lets a full disk stop
+recording; a card of another file system than the required one is formatted when it mounts):
+only a Home Assistant administrator may set them (actions.py, the admin gate).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
+from .actions import async_check_admin
 from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
 from .entity import DiskEntity, async_follow_disks
 from .vapix import AxisEdgeStorage, Capabilities, CleanupPolicy
@@ -62,6 +68,8 @@ class DiskSelectDescription(SelectEntityDescription):
     exists_fn: Callable[[EdgeStorageData, str], bool] = lambda data, disk_id: True
     # Whether the camera (its Properties.LocalStorage) offers the setting at all.
     supported_fn: Callable[[Capabilities], bool] = lambda _capabilities: True
+    # Only an administrator may set it (it can delete or stop recordings): the safe default.
+    admin_only: bool = True
 
 
 DISK_SELECTS: tuple[DiskSelectDescription, ...] = (
@@ -143,7 +151,13 @@ class DiskSelect(DiskEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Write the choice to the device, then show what the device now holds."""
+        description = self.entity_description
+        if description.admin_only:
+            # The service call's context, set on the entity just before this runs.
+            await async_check_admin(
+                self.hass, self._context, description.action, entity_id=self.entity_id
+            )
         await self.async_write_setting(
-            self.entity_description.action,
-            self.entity_description.set_fn(self.coordinator.device, self.disk_id, option),
+            description.action,
+            description.set_fn(self.coordinator.device, self.disk_id, option),
         )

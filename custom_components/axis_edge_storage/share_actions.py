@@ -4,8 +4,10 @@ A share is named by `share_id`; when the target is the disk device of a bound sh
 is used without it. The device enforces its access control (add, modify and remove are for
 administrators: an operator account gets a translated `action_forbidden`) and its order rules
 (unmount before unbind, unbind before modify or remove, one bound share at a time), each a
-translated error that says what to do. Removing a share deletes its configuration: admin-only
-in Home Assistant and `confirm: true`.
+translated error that says what to do. In Home Assistant every share action is admin-only:
+add, modify and test send credentials to an address, bind and unbind redirect or stop the
+recordings, and removing deletes the share's settings (and needs `confirm: true`). The address
+of add, modify and test is checked before the camera is asked.
 
 Share passwords go to the camera and nowhere else: not in a response, an event, a log line or
 an error message.
@@ -159,6 +161,7 @@ def _answer(target: Target, share_id: str, **data: Any) -> ServiceResponse:
 
 
 async def _async_add(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     _check_address(call.data[ATTR_ADDRESS])
     requested_id: str | None = call.data.get(ATTR_SHARE_ID)
@@ -179,8 +182,10 @@ async def _async_add(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_test(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     data = call.data
+    _check_address(data.get(ATTR_ADDRESS))
     share_id: str | None = None
     disk_id: str | None = None
     if ATTR_SHARE_ID not in data and ATTR_ADDRESS in data and ATTR_SHARE in data:
@@ -210,6 +215,7 @@ async def _async_test(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_bind(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     share = await _async_share(call, target, BIND_NETWORK_SHARE)
     automount: bool = call.data[ATTR_AUTOMOUNT]
@@ -223,6 +229,7 @@ async def _async_bind(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_unbind(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     share = await _async_share(call, target, UNBIND_NETWORK_SHARE)
     await async_device_call(
@@ -236,6 +243,7 @@ async def _async_unbind(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_modify(call: ServiceCall) -> ServiceResponse:
+    await async_require_admin(call)
     target = action_target(call)
     data = call.data
     changes = {

@@ -122,10 +122,10 @@ async def test_secrets_stay_with_the_camera(
 
     # Disk encryption: refused while mounted, enabled, formatted, changed, refused changes.
     target = {"disk_id": SD}
-    await call("enable_disk_encryption", **target, passphrase=PASSPHRASE)
+    await call("enable_disk_encryption", **target, passphrase=PASSPHRASE, confirm=True)
     await call("unmount_disk", **target, wait=True)
-    await call("enable_disk_encryption", **target, passphrase=LONG_PASSPHRASE)
-    await call("enable_disk_encryption", **target, passphrase=PASSPHRASE)
+    await call("enable_disk_encryption", **target, passphrase=LONG_PASSPHRASE, confirm=True)
+    await call("enable_disk_encryption", **target, passphrase=PASSPHRASE, confirm=True)
     await call("format_disk", **target, confirm=True, wait=True)
     await call("change_disk_passphrase", **target, old_passphrase=WRONG_PASSPHRASE,
                new_passphrase=NEW_PASSPHRASE)  # fmt: skip

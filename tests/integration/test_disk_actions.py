@@ -262,11 +262,13 @@ async def test_destructive_actions_are_admin_only(
                 confirm=True,
             )
     assert _requests(fast_sim, "format.cgi") == 0
-    # Not destructive: any user may unmount; an administrator may format.
-    await _call(
-        hass, "lock_disk", Context(user_id=hass_read_only_user.id), device_id=camera, disk_id=SD
-    )
-    await _call(hass, "unlock_disk", device_id=camera, disk_id=SD)
+    # Locking stops recording: refused as well (test_admin_gate.py goes through every action).
+    with pytest.raises(Unauthorized):
+        await _call(
+            hass, "lock_disk", Context(user_id=hass_read_only_user.id), device_id=camera, disk_id=SD
+        )
+    assert not fast_sim.state.disks[SD].locked
+    # An administrator may format.
     result = await _call(
         hass,
         "format_disk",

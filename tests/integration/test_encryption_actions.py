@@ -55,7 +55,12 @@ async def test_enable_then_format(hass: HomeAssistant, fast_sim: Simulator) -> N
     target = {"device_id": camera, "disk_id": SD}
 
     err = await _refused(
-        hass, "enable_disk_encryption", "encryption_needs_unmounted", **target, passphrase="p1"
+        hass,
+        "enable_disk_encryption",
+        "encryption_needs_unmounted",
+        **target,
+        passphrase="p1",
+        confirm=True,
     )
     assert str(err) == (
         "The disk SD_DISK is mounted (error 160). Unmount it first (unmount_disk), then "
@@ -64,14 +69,21 @@ async def test_enable_then_format(hass: HomeAssistant, fast_sim: Simulator) -> N
     assert not disk.encryption_enabled
 
     assert (await _call(hass, "unmount_disk", **target, wait=True))["result"] == "ok"
-    result = await _call(hass, "enable_disk_encryption", **target, passphrase="first-pass")
+    result = await _call(
+        hass, "enable_disk_encryption", **target, passphrase="first-pass", confirm=True
+    )
     assert result == {"device_id": camera, "disk_id": SD, "encryption_enabled": True}
     assert disk.encryption_enabled
     assert disk.passphrase == "first-pass"
     assert not disk.encrypted
 
     err = await _refused(
-        hass, "enable_disk_encryption", "encryption_already_enabled", **target, passphrase="x"
+        hass,
+        "enable_disk_encryption",
+        "encryption_already_enabled",
+        **target,
+        passphrase="x",
+        confirm=True,
     )
     assert "error 140" in str(err)
     assert "change it instead" in str(err)
@@ -132,7 +144,9 @@ async def test_enable_with_required_filesystem_mounts(
 
     # The disk's own device is the target: no disk_id.
     await _call(hass, "unmount_disk", device_id=disk_device.id, wait=True)
-    await _call(hass, "enable_disk_encryption", device_id=disk_device.id, passphrase="pp")
+    await _call(
+        hass, "enable_disk_encryption", device_id=disk_device.id, passphrase="pp", confirm=True
+    )
     mounted = await _call(hass, "mount_disk", device_id=disk_device.id, wait=True)
     assert mounted["result"] == "ok"
     assert sim.state.disks[SD].encrypted
@@ -145,7 +159,7 @@ async def test_disable_then_format(hass: HomeAssistant, fast_sim: Simulator) -> 
     camera = await _setup(hass, sim)
     target = {"device_id": camera, "disk_id": SD}
     await _call(hass, "unmount_disk", **target, wait=True)
-    await _call(hass, "enable_disk_encryption", **target, passphrase="pp")
+    await _call(hass, "enable_disk_encryption", **target, passphrase="pp", confirm=True)
     await _call(hass, "format_disk", **target, confirm=True, wait=True)
     disk = sim.state.disks[SD]
     assert disk.encrypted
@@ -179,13 +193,18 @@ async def test_passphrase_codes(hass: HomeAssistant, fast_sim: Simulator) -> Non
     await _call(hass, "unmount_disk", **target, wait=True)
     for bad in ("", "x" * 513, "é" * 257):
         err = await _refused(
-            hass, "enable_disk_encryption", "invalid_passphrase", **target, passphrase=bad
+            hass,
+            "enable_disk_encryption",
+            "invalid_passphrase",
+            **target,
+            passphrase=bad,
+            confirm=True,
         )
         assert str(err) == (
             "The passphrase was refused (error 110): it must be 1 to 512 bytes long"
         )
     assert not sim.state.disks[SD].encryption_enabled
-    await _call(hass, "enable_disk_encryption", **target, passphrase="é" * 256)
+    await _call(hass, "enable_disk_encryption", **target, passphrase="é" * 256, confirm=True)
     await _call(hass, "format_disk", **target, confirm=True, wait=True)
 
     err = await _refused(
@@ -233,7 +252,7 @@ async def test_network_share_cannot_be_encrypted(hass: HomeAssistant, sim: Simul
     await _call(hass, "bind_network_share", device_id=camera, share_id="nas1", automount=False)
     target = {"device_id": camera, "disk_id": "NetworkShare"}
     for action, data in (
-        ("enable_disk_encryption", {"passphrase": "p"}),
+        ("enable_disk_encryption", {"passphrase": "p", "confirm": True}),
         ("disable_disk_encryption", {"confirm": True}),
         ("change_disk_passphrase", {"old_passphrase": "a", "new_passphrase": "b"}),
     ):
@@ -252,7 +271,7 @@ async def test_disk_gone_from_the_camera(hass: HomeAssistant, sim: Simulator) ->
     sim.remove_disk("SD_DISK_2")
     target = {"device_id": camera, "disk_id": "SD_DISK_2"}
     for action, data in (
-        ("enable_disk_encryption", {"passphrase": "p"}),
+        ("enable_disk_encryption", {"passphrase": "p", "confirm": True}),
         ("disable_disk_encryption", {"confirm": True}),
         ("change_disk_passphrase", {"old_passphrase": "a", "new_passphrase": "b"}),
     ):
@@ -263,7 +282,7 @@ async def test_disk_gone_from_the_camera(hass: HomeAssistant, sim: Simulator) ->
 
 
 CGIS = [
-    ("enable_disk_encryption", "enablediskencryption.cgi", {"passphrase": "p"}),
+    ("enable_disk_encryption", "enablediskencryption.cgi", {"passphrase": "p", "confirm": True}),
     ("disable_disk_encryption", "disablediskencryption.cgi", {"confirm": True}),
     (
         "change_disk_passphrase",
@@ -330,11 +349,40 @@ async def test_disable_guards(
     assert not sim.state.disks[SD].encryption_enabled
 
 
+async def test_enable_guards(hass: HomeAssistant, sim: Simulator, hass_read_only_user: Any) -> None:
+    """enable_disk_encryption (a format follows): administrators only, confirm, no lock."""
+    camera = await _setup(hass, sim)
+    target = {"device_id": camera, "disk_id": SD, "passphrase": "pp"}
+    sim.patch_disk(SD, status="connected")
+    await _refresh(hass)
+    sim.request_log.clear()
+
+    with pytest.raises(Unauthorized):
+        await _call(
+            hass,
+            "enable_disk_encryption",
+            context=Context(user_id=hass_read_only_user.id),
+            **target,
+            confirm=True,
+        )
+    err = await _refused(hass, "enable_disk_encryption", "confirm_required", **target)
+    assert "Set confirm to true" in str(err)
+
+    sim.patch_disk(SD, locked=True)
+    await _refresh(hass)
+    err = await _refused(
+        hass, "enable_disk_encryption", "disk_locked_action", **target, confirm=True
+    )
+    assert "Unlock it first (unlock_disk)" in str(err)
+    assert not [r for r in sim.request_log if "enablediskencryption" in r.path]
+    assert not sim.state.disks[SD].encryption_enabled
+
+
 async def test_operator_account_is_refused(hass: HomeAssistant, sim: Simulator) -> None:
     """The encryption CGIs are for administrators: an operator account gets action_forbidden."""
     camera = await _setup(hass, sim, username="operator", password="operator")
     for action, data in (
-        ("enable_disk_encryption", {"passphrase": "p"}),
+        ("enable_disk_encryption", {"passphrase": "p", "confirm": True}),
         ("disable_disk_encryption", {"confirm": True}),
         ("change_disk_passphrase", {"old_passphrase": "a", "new_passphrase": "b"}),
     ):
@@ -349,6 +397,11 @@ async def test_disk_is_required(hass: HomeAssistant, sim: Simulator) -> None:
     """The camera as target needs a disk_id."""
     camera = await _setup(hass, sim)
     err = await _refused(
-        hass, "enable_disk_encryption", "disk_required", device_id=camera, passphrase="p"
+        hass,
+        "enable_disk_encryption",
+        "disk_required",
+        device_id=camera,
+        passphrase="p",
+        confirm=True,
     )
     assert "SD_DISK" in str(err)

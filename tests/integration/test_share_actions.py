@@ -293,16 +293,19 @@ async def test_share_test_failures_end_the_job(
 
 
 async def test_share_test_refused_at_once(hass: HomeAssistant, start_sim: StartSim) -> None:
-    """700 for a host name that cannot be one, 730 for a third concurrent test."""
+    """A host name that cannot be one, 730 for a third concurrent test.
+
+    The address is checked before the camera is asked, as add and modify do; the camera's own
+    700 at the start is in test_share_test_codes_at_start.
+    """
     async with start_sim(job_speed=0) as sim:
         camera = await _setup(hass, sim)
         with pytest.raises(ServiceValidationError) as info:
             await _call(
                 hass, "test_network_share", device_id=camera, address="bad host!", share="x"
             )
-        assert info.value.translation_key == "share_host_unknown"
-        assert "error 700" in str(info.value)
-        assert "Check the address" in str(info.value)
+        assert info.value.translation_key == "invalid_share_address"
+        assert not [r for r in sim.request_log if r.path.endswith("networkshare/test.cgi")]
 
         await _call(hass, "test_network_share", device_id=camera, share_id="nas1")
         await _call(hass, "test_network_share", device_id=camera, share_id="nas1")

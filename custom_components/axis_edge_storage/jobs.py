@@ -7,156 +7,61 @@ otherwise. When a job ends it fires `axis_edge_storage_job_finished` exactly onc
 actions that wait for it (`wait: true`), and asks the state coordinator to read the disks
 again.
 
-Running jobs are kept in Home Assistant's storage, so a reload or a restart re-attaches them.
-A job the camera forgets while it is followed (it restarted) ends as `failed` and says so; a
-re-attached job the camera no longer knows, or one whose camera stays unreachable for
-`UNREACHABLE_LIMIT`, ends as `lost` (its result is unknown). Nothing secret is kept or sent
-with a job.
+Running jobs are kept in Home Assistant's storage (`job_store.py`), so a reload or a restart
+re-attaches them. A job the camera forgets while it is followed (it restarted) ends as `failed`
+and says so; a re-attached job the camera no longer knows, or one whose camera stays
+unreachable for `UNREACHABLE_LIMIT`, ends as `lost` (its result is unknown). A camera that
+does not answer or rejects the credentials is asked less often (`job_schedule.py`). Nothing
+secret is kept or sent with a job.
+
+A tracker that stopped (unload, reload) follows nothing: an action waiting on it, or starting
+to wait after, is told at once (`job_follow_stopped`); a job it is handed late goes to the
+live tracker, or is kept for the next one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any
+from enum import Enum, auto
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_JOB_FINISHED, LOGGER
-from .vapix import (
-    AxisEdgeStorage,
-    DiskJobAction,
-    VapixConnectionError,
-    VapixError,
-    VapixHttpError,
-    VapixRequestError,
+from .job_model import (
+    FORGOTTEN_DESCRIPTION,
+    LOST_DESCRIPTION,
+    UNREACHABLE_DESCRIPTION,
+    UNREADABLE_DESCRIPTION,
+    Job,
+    JobKind,
+    JobResult,
 )
+from .job_readers import async_read_job
+from .job_schedule import PollBackoff, PollOutcome
+from .job_store import StoredJobs, async_remove_job_store, job_store
+from .vapix import AxisEdgeStorage, VapixError, VapixForbiddenError, VapixUnauthorizedError
+
+__all__ = ["Job", "JobKind", "JobResult", "JobTracker", "async_remove_job_store"]
 
 POLL_INTERVAL = 1.0
+# The longest pause between two polls while the camera does not answer (doubling up to it).
+RETRY_MAX = 10.0
+# The same while the camera rejects the credentials: a reauth is needed, not a faster poll.
+AUTH_RETRY_MAX = 60.0
 UNREACHABLE_LIMIT = timedelta(minutes=15)
-STORAGE_VERSION = 1
-# Codes that mean "try again" when polling a job, not "the camera does not know this job".
-_TRANSIENT_CODES = frozenset({10})
-
-FORGOTTEN_DESCRIPTION = (
-    "The camera restarted (or dropped the job) before the job ended: it no longer knows it. "
-    "Check the disk's state, and run the action again if needed."
-)
-LOST_DESCRIPTION = (
-    "The job ran when the integration stopped, and the camera no longer knew it when the "
-    "integration started again: it restarted meanwhile. The result is unknown; check the "
-    "disk's state."
-)
-UNREACHABLE_DESCRIPTION = (
-    "The camera could not be reached for {minutes} minutes while the job ran. "
-    "The result is unknown; check the disk's state."
-)
 
 
-class JobKind(StrEnum):
-    """Which API runs the job."""
-
-    DISK = "disk"
-    SHARE_TEST = "share_test"
-    USB_EXPORT = "usb_export"
-
-
-class JobResult(StrEnum):
-    """How a job ended."""
-
-    OK = "ok"
-    FAILED = "failed"
-    LOST = "lost"
-
-
-@dataclass(slots=True)
-class Job:
-    """One device job as Home Assistant follows it. Holds no secret."""
-
-    kind: JobKind
-    job_id: str
-    action: str
-    disk_id: str | None
-    started: datetime
-    share_id: str | None = None
-    recording_id: str | None = None
-    file_path: str | None = None
-    progress: int | None = 0
-    result: JobResult | None = None
-    description: str | None = None
-    error_code: int | None = None
-    finished: datetime | None = None
-
-    @property
-    def key(self) -> str:
-        """Unique among one camera's jobs."""
-        return f"{self.kind}:{self.job_id}"
-
-    @property
-    def done(self) -> bool:
-        """Whether the job has ended (in any way)."""
-        return self.result is not None
-
-    @property
-    def changes_disks(self) -> bool:
-        """Whether the job may have changed a disk (a check, a share test, a USB export don't)."""
-        return self.kind is JobKind.DISK and self.action != "checkdisk"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The job as response data and event data (JSON-able)."""
-        data = {
-            "job_id": self.job_id,
-            "kind": str(self.kind),
-            "action": self.action,
-            "disk_id": self.disk_id,
-            "progress": self.progress,
-            "result": None if self.result is None else str(self.result),
-            "description": self.description,
-            "error_code": self.error_code,
-            "started": self.started.isoformat(),
-            "finished": None if self.finished is None else self.finished.isoformat(),
-        }
-        if self.share_id is not None:
-            data["share_id"] = self.share_id
-        if self.kind is JobKind.USB_EXPORT:
-            data["recording_id"] = self.recording_id
-            data["file_path"] = self.file_path
-        return data
-
-    def to_store(self) -> dict[str, Any]:
-        """What is kept across restarts."""
-        data = asdict(self)
-        data["started"] = self.started.isoformat()
-        data["finished"] = None if self.finished is None else self.finished.isoformat()
-        return data
-
-    @classmethod
-    def from_store(cls, data: dict[str, Any]) -> Job:
-        """Read a kept job back."""
-        finished = data.get("finished")
-        result = data.get("result")
-        return cls(
-            kind=JobKind(data["kind"]),
-            job_id=str(data["job_id"]),
-            action=str(data["action"]),
-            disk_id=data.get("disk_id"),
-            started=dt_util.parse_datetime(data["started"]) or dt_util.utcnow(),
-            share_id=data.get("share_id"),
-            recording_id=data.get("recording_id"),
-            file_path=data.get("file_path"),
-            progress=data.get("progress"),
-            result=JobResult(result) if result else None,
-            description=data.get("description"),
-            error_code=data.get("error_code"),
-            finished=dt_util.parse_datetime(finished) if finished else None,
-        )
+class _State(Enum):
+    NEW = auto()  # made, the kept jobs not read yet: writes nothing
+    LIVE = auto()  # the entry's tracker: follows and keeps its jobs
+    CLOSED = auto()  # stopped: follows nothing, writes nothing
 
 
 class JobTracker:
@@ -176,7 +81,8 @@ class JobTracker:
         self._device = device
         self._camera_device_id = camera_device_id
         self._on_finished = on_finished
-        self._store = _job_store(hass, entry.entry_id)
+        self._store = job_store(hass, entry.entry_id)
+        self._state = _State.NEW
         self._running: dict[str, Job] = {}
         # Jobs re-attached from storage that the camera has not confirmed yet.
         self._restored: set[str] = set()
@@ -184,8 +90,9 @@ class JobTracker:
         self._waiters: dict[str, list[asyncio.Future[Job]]] = {}
         self._listeners: list[CALLBACK_TYPE] = []
         self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
         self._unreachable_since: datetime | None = None
-        self._closed = False
+        self._backoff = PollBackoff()
 
     # ------------------------------------------------------------------ reading
     @property
@@ -218,51 +125,70 @@ class JobTracker:
 
     # ---------------------------------------------------------------- lifecycle
     async def async_restore(self) -> None:
-        """Re-attach the jobs that ran when the integration stopped."""
-        stored = await self._store.async_load() or {}
-        for data in stored.get("jobs", []):
-            try:
-                job = Job.from_store(data)
-            except (KeyError, ValueError, TypeError):
-                LOGGER.warning("Dropping an unreadable stored job of %s", self._entry.title)
-                continue
-            if not job.done:
+        """Re-attach the jobs that ran when the integration stopped; from now on keep them."""
+        kept, dropped = await self._store.async_open(self, self._adopt, self._entry.title)
+        # Rewritten when a kept job was dropped, or one was followed before the store was read.
+        rewrite = dropped or bool(self._running)
+        for job in kept:
+            if job.key not in self._running:
                 LOGGER.info(
                     "Re-attaching %s job %s of %s", job.action, job.job_id, self._entry.title
                 )
                 self._running[job.key] = job
                 self._restored.add(job.key)
+        self._state = _State.LIVE
+        if rewrite:
+            self._save()
         self._ensure_polling()
 
     async def async_shutdown(self) -> None:
-        """Stop following (unload): running jobs are stored now; waiting actions are told."""
-        self._closed = True
+        """Stop following (unload): waiting actions are told, running jobs are kept now.
+
+        After this the tracker never writes again, so a reload's new tracker keeps the store.
+        """
+        self._state = _State.CLOSED
         if self._task is not None:
             self._task.cancel()
         for waiters in self._waiters.values():
             for future in waiters:
                 if not future.done():
-                    future.set_exception(
-                        HomeAssistantError(
-                            translation_domain=DOMAIN, translation_key="job_follow_stopped"
-                        )
-                    )
+                    future.set_exception(_follow_stopped())
         self._waiters.clear()
         # At once, not delayed: a reload reads the store again right after.
-        await self._store.async_save(self._stored())
+        await self._store.async_close(self, self._stored)
 
-    def _stored(self) -> dict[str, Any]:
+    def _stored(self) -> StoredJobs:
         return {"jobs": [job.to_store() for job in self._running.values()]}
 
+    @callback
     def _save(self) -> None:
-        self._store.async_delay_save(self._stored, 0)
+        if self._state is _State.LIVE:
+            self._store.save(self, self._stored)
 
     # ---------------------------------------------------------------- following
     async def async_follow(self, job: Job) -> Job:
-        """Follow a job the camera has just started."""
+        """Follow a job the camera has just started.
+
+        On a stopped tracker (the action's device call returned after the unload) the job goes
+        to the entry's live tracker, or is kept for the next one; waiting for it is refused.
+        """
+        if self._state is _State.CLOSED:
+            followed = await self._store.async_hand_over(job)
+            LOGGER.info(
+                "%s job %s of %s started while the integration stopped: %s",
+                job.action,
+                job.job_id,
+                self._entry.title,
+                "followed after the reload" if followed else "followed when it starts again",
+            )
+            return job
         self._running[job.key] = job
         self._save()
         self._notify()
+        if self._backoff.failures:
+            # The camera has just answered the action: no reason to wait for the back-off.
+            self._backoff.reset()
+            self._wake.set()
         self._ensure_polling()
         return job
 
@@ -270,6 +196,8 @@ class JobTracker:
         """Wait for a followed job to end; raise a translated error after `limit` seconds."""
         if job.done:
             return job
+        if self._state is _State.CLOSED:
+            raise _follow_stopped()
         future: asyncio.Future[Job] = self._hass.loop.create_future()
         self._waiters.setdefault(job.key, []).append(future)
         try:
@@ -290,37 +218,79 @@ class JobTracker:
             if future in waiters:
                 waiters.remove(future)
 
+    @callback
+    def _adopt(self, job: Job) -> None:
+        """Follow a job that a stopped tracker of this entry was handed."""
+        if job.key in self._running:
+            return
+        self._running[job.key] = job
+        self._save()
+        self._notify()
+        self._ensure_polling()
+
     def _ensure_polling(self) -> None:
-        if self._running and not self._closed and (self._task is None or self._task.done()):
+        if (
+            self._running
+            and self._state is not _State.CLOSED
+            and (self._task is None or self._task.done())
+        ):
             self._task = self._entry.async_create_background_task(
                 self._hass, self._async_poll_loop(), f"{DOMAIN} jobs {self._entry.title}"
             )
 
     async def _async_poll_loop(self) -> None:
+        delay = POLL_INTERVAL
         while self._running:
-            await asyncio.sleep(POLL_INTERVAL)
-            reached = False
-            for job in list(self._running.values()):
-                try:
-                    update = await self._async_read(job)
-                except (VapixConnectionError, VapixHttpError) as err:
-                    LOGGER.debug(
-                        "Job %s of %s: camera not answering: %s", job.key, self._entry.title, err
-                    )
-                    continue
-                except VapixError as err:
-                    LOGGER.debug("Job %s of %s: %s", job.key, self._entry.title, err)
-                    continue
-                reached = True
-                if job.key in self._restored:
-                    self._restored.discard(job.key)
-                    if update.description == FORGOTTEN_DESCRIPTION:
-                        # Not seen since the integration stopped: lost, not failed.
-                        update = replace(
-                            update, result=JobResult.LOST, description=LOST_DESCRIPTION
-                        )
-                self._apply(job, update)
-            self._check_unreachable(reached)
+            await self._async_pause(delay)
+            outcome = await self._async_poll_round()
+            self._check_unreachable(outcome is PollOutcome.REACHED)
+            delay = self._backoff.next_delay(outcome, POLL_INTERVAL, RETRY_MAX, AUTH_RETRY_MAX)
+
+    async def _async_pause(self, seconds: float) -> None:
+        """Sleep until the next poll, or until a new job ends a back-off."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+
+    async def _async_poll_round(self) -> PollOutcome:
+        """Ask the camera about every running job once."""
+        reached = False
+        for job in list(self._running.values()):
+            try:
+                update = await async_read_job(self._device, job)
+            except (VapixUnauthorizedError, VapixForbiddenError) as err:
+                # The same credentials for every job: asking about the others is no use.
+                self._credentials_rejected(err)
+                return PollOutcome.REJECTED
+            except VapixError as err:
+                LOGGER.debug("Job %s of %s: %s", job.key, self._entry.title, err)
+                continue
+            except Exception:  # noqa: BLE001 - one job it cannot read must not stop the others
+                LOGGER.exception("Job %s of %s cannot be followed", job.key, self._entry.title)
+                self._finish(job, JobResult.LOST, UNREADABLE_DESCRIPTION, None)
+                continue
+            reached = True
+            if job.key in self._restored:
+                self._restored.discard(job.key)
+                if update.description == FORGOTTEN_DESCRIPTION:
+                    # Not seen since the integration stopped: lost, not failed.
+                    update = replace(update, result=JobResult.LOST, description=LOST_DESCRIPTION)
+            self._apply(job, update)
+        return PollOutcome.REACHED if reached else PollOutcome.UNREACHABLE
+
+    def _credentials_rejected(self, err: VapixError) -> None:
+        """Ask for re-authentication once per streak of rejected polls."""
+        if not self._backoff.ask_reauth():
+            LOGGER.debug("Jobs of %s: the camera still rejects the credentials", self._entry.title)
+            return
+        LOGGER.warning(
+            "The camera %s rejects the credentials (%s) while its jobs are followed: "
+            "asking to re-authenticate; the jobs are asked about less often until then",
+            self._entry.title,
+            type(err).__name__,
+        )
+        self._entry.async_start_reauth(self._hass)
 
     def _check_unreachable(self, reached: bool) -> None:
         now = dt_util.utcnow()
@@ -335,44 +305,6 @@ class JobTracker:
                 self._finish(
                     job, JobResult.LOST, UNREACHABLE_DESCRIPTION.format(minutes=minutes), None
                 )
-
-    async def _async_read(self, job: Job) -> Job:
-        """Ask the camera about a job; return the job as it is now (a copy)."""
-        try:
-            if job.kind is JobKind.DISK:
-                disk_job = await self._device.disks.job(int(job.job_id), job.disk_id or "")
-                if (
-                    disk_job.action is DiskJobAction.NOT_APPLICABLE
-                    or str(disk_job.action).lower() != job.action
-                ):
-                    return _forgotten(job)
-                if not disk_job.ok:
-                    return _ended(job, JobResult.FAILED, disk_job.description, None)
-                progress = disk_job.progress if disk_job.progress is not None else job.progress
-                if progress is not None and progress >= 100:
-                    return _ended(job, JobResult.OK, disk_job.description, None)
-                return replace(job, progress=progress)
-            if job.kind is JobKind.SHARE_TEST:
-                share_job = await self._device.network_shares.job(job.job_id)
-                if not share_job.done:
-                    return replace(job, progress=share_job.progress)
-                if share_job.ok:
-                    return _ended(job, JobResult.OK, "The network share works.", None)
-                return _ended(
-                    job, JobResult.FAILED, share_job.error_description, share_job.error_code
-                )
-            status = await self._device.exports.job_status(int(job.job_id))
-            if not status.done:
-                return replace(job, progress=status.progress)
-            result = JobResult.OK if status.ok else JobResult.FAILED
-            return _ended(job, result, status.description, status.error_code)
-        except VapixRequestError as err:
-            if err.code in _TRANSIENT_CODES:
-                raise
-            LOGGER.debug(
-                "Job %s of %s is unknown to the camera: %s", job.key, self._entry.title, err
-            )
-            return _forgotten(job)
 
     @callback
     def _apply(self, job: Job, update: Job) -> None:
@@ -411,19 +343,6 @@ class JobTracker:
         self._on_finished(job)
 
 
-def _job_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.jobs")
-
-
-async def async_remove_job_store(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete the kept jobs of a removed config entry."""
-    await _job_store(hass, entry_id).async_remove()
-
-
-def _ended(job: Job, result: JobResult, description: str | None, code: int | None) -> Job:
-    return replace(job, result=result, description=description, error_code=code)
-
-
-def _forgotten(job: Job) -> Job:
-    """The camera no longer knows a job it ran: it failed (its effect is unknown)."""
-    return replace(job, result=JobResult.FAILED, description=FORGOTTEN_DESCRIPTION)
+def _follow_stopped() -> HomeAssistantError:
+    """The tracker stopped (unload, reload): the job goes on and is followed after a load."""
+    return HomeAssistantError(translation_domain=DOMAIN, translation_key="job_follow_stopped")

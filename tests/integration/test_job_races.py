@@ -20,7 +20,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.axis_edge_storage import jobs as jobs_module
 from custom_components.axis_edge_storage.const import DOMAIN, EVENT_JOB_FINISHED
-from custom_components.axis_edge_storage.job_schedule import PollBackoff, PollOutcome
 from custom_components.axis_edge_storage.jobs import Job, JobKind
 from simulator import Simulator
 
@@ -519,6 +518,12 @@ async def test_a_new_job_ends_the_back_off(
 
 def test_back_off_schedule() -> None:
     """Rejected credentials: 2, 4, 8 ... up to 60 s; no answer: up to 10 s; answered: 1 s."""
+    # Imported here: the rest of this file also runs against the code before the back-off.
+    from custom_components.axis_edge_storage.job_schedule import (
+        PollBackoff,
+        PollOutcome,
+    )
+
     backoff = PollBackoff()
     rejected = [backoff.next_delay(PollOutcome.REJECTED, 1.0, 10.0, 60.0) for _ in range(8)]
     assert rejected == [2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]

@@ -2,6 +2,10 @@
 
 Exports of one camera run one after the other in the order they were asked for (an
 `asyncio.Lock` wakes its waiters first in, first out); different cameras export in parallel.
+The lock belongs to the camera (its unique id, in ``hass.data``), not to the config entry:
+after a reload the old entry's queue may still be finishing an export (an options change
+must not kill a user's export half-way; the export is bounded by its deadline), and the new
+entry's queue waits for it instead of starting a second export on the same camera.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from homeassistant.components.http.auth import async_sign_path
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util.hass_dict import HassKey
 
 from .const import (
     CONF_EXPORT_FOLDER,
@@ -28,19 +32,34 @@ from .const import (
     EVENT_EXPORT_FAILED,
     EVENT_EXPORT_STARTED,
     LOGGER,
+    MAX_LINK_VALIDITY_HOURS,
 )
+from .export_links import DOWNLOAD_PATH, async_get_links
+from .export_retention import async_remove_old_exports
 from .exporter import (
     ClipExporter,
+    ExportedFile,
     ExportError,
     ExportRequest,
-    async_remove_old_exports,
     default_export_root,
     sanitize_name,
 )
 from .vapix import AxisEdgeStorage
 
 RETENTION_INTERVAL = timedelta(days=1)
-DOWNLOAD_PATH = f"/api/{DOMAIN}/exports"
+_EXPORT_LOCKS: HassKey[dict[str, asyncio.Lock]] = HassKey(f"{DOMAIN}_export_locks")
+
+__all__ = ["DOWNLOAD_PATH", "ExportQueue", "camera_export_lock", "camera_folder"]
+
+
+def camera_export_lock(hass: HomeAssistant, camera: str) -> asyncio.Lock:
+    """The lock that keeps a camera's exports one at a time, whichever entry runs them."""
+    return hass.data.setdefault(_EXPORT_LOCKS, {}).setdefault(camera, asyncio.Lock())
+
+
+def _resolved(folder: Path) -> Path:
+    """`folder` with its symlinks resolved (BLOCKING)."""
+    return folder.resolve()
 
 
 def camera_folder(hass: HomeAssistant, entry: ConfigEntry) -> Path:
@@ -63,9 +82,13 @@ class ExportQueue:
         self._device_id = device_id
         self.folder = camera_folder(hass, entry)
         self._exporter = ClipExporter(
-            hass, device, camera_name=entry.title, default_folder=self.folder
+            hass,
+            device,
+            camera_name=entry.title,
+            default_folder=self.folder,
+            configured=bool(entry.options.get(CONF_EXPORT_FOLDER)),
         )
-        self._lock = asyncio.Lock()
+        self._lock = camera_export_lock(hass, entry.unique_id or entry.entry_id)
         self._listeners: list[CALLBACK_TYPE] = []
         self.progress: float | None = None
         self.current_file: str | None = None
@@ -128,31 +151,45 @@ class ExportQueue:
         self._on_progress(100.0, None)
         response = result.as_dict()
         for item, exported in zip(response["files"], result.files, strict=True):
-            item["url"] = self.download_url(exported.path)
+            item["url"] = await self.async_download_url(exported)
         self._hass.bus.async_fire(EVENT_EXPORT_COMPLETED, {**base, **response}, context=context)
         return response
 
-    def download_url(self, path: Path) -> str | None:
-        """A signed download link, when the file is in the camera's export folder."""
-        if path.parent != self.folder:
+    async def async_download_url(self, exported: ExportedFile) -> str | None:
+        """A download link (see `export_links`) when the file is in the camera's folder.
+
+        Folders are compared with their symlinks resolved (a symlinked media folder still
+        gives a link); the file is recorded as written by this integration.
+        """
+        folder = await self._hass.async_add_executor_job(_resolved, self.folder)
+        if exported.path.parent != folder:
+            return None
+        links = await async_get_links(self._hass)
+        try:
+            record = await links.async_record(
+                self._entry.entry_id, exported.path, exported.size, exported.sha256
+            )
+        except OSError as err:
+            LOGGER.warning("No download link for %s: %s", exported.path.name, err.strerror)
             return None
         hours = self._entry.options.get(CONF_LINK_VALIDITY_HOURS, DEFAULT_LINK_VALIDITY_HOURS)
-        return async_sign_path(
-            self._hass,
-            f"{DOWNLOAD_PATH}/{self._entry.entry_id}/{path.name}",
-            timedelta(hours=hours),
-            use_content_user=True,
-        )
+        hours = min(max(float(hours), 0.0), MAX_LINK_VALIDITY_HOURS)
+        return links.url(self._entry.entry_id, record, timedelta(hours=hours))
 
     @callback
     def async_start_retention(self) -> CALLBACK_TYPE:
-        """Remove old exports now and daily, from the integration's own folder only."""
+        """Remove old exports now and daily, from the integration's own folder only.
+
+        The camera's folder is not walked when it is a symlink (see `export_retention`).
+        Then the record of written files forgets the files that are gone.
+        """
 
         async def _remove(_now: Any = None) -> None:
             days = int(self._entry.options.get(CONF_EXPORT_RETENTION_DAYS, DEFAULT_RETENTION_DAYS))
-            if self._entry.options.get(CONF_EXPORT_FOLDER):
-                return  # a folder of the user's: never delete there
-            removed = await async_remove_old_exports(self._hass, self.folder, days)
+            removed = []
+            if not self._entry.options.get(CONF_EXPORT_FOLDER):  # never delete in the user's
+                removed = await async_remove_old_exports(self._hass, self.folder, days)
+            await (await async_get_links(self._hass)).async_prune(self._entry.entry_id)
             if removed:
                 LOGGER.info(
                     "Removed %d exports of %s older than %d days",

@@ -6,8 +6,10 @@ How a range becomes files:
    An end in the future is accepted only while a recording that covers *now* is ongoing on the
    chosen disk; the export is then **cut at now** (it does not wait for the future to be
    recorded), and each file's ``stop`` says where it really ends.
-2. The folder is the default ``<media>/axis_edge_storage/<camera>/`` or a folder that
-   ``hass.config.is_allowed_path`` allows; the resolved path must stay inside it.
+2. The folder is the default ``<media>/axis_edge_storage/<camera>/`` (the resolved path must
+   stay inside ``<media>/axis_edge_storage``), or the camera's configured export folder or the
+   request's folder, which ``hass.config.is_allowed_path`` must allow (checked in the executor,
+   before and after symlinks are resolved).
 3. The disks are read (``disks/list.cgi``): a locked disk or one whose status is not OK is
    refused with an error that says what to do.
 4. Every recording overlapping the range is listed (paged ``record/list.cgi``). Without an
@@ -17,12 +19,15 @@ How a range becomes files:
    chosen, and each is clipped to its share of the range. Motion JPEG recordings cannot be
    exported as Matroska and are skipped.
 5. ``export/properties.cgi`` gives each part's proper (key-frame) start and estimated size;
-   the free space at the destination is checked against the sum of the estimates.
+   the free space at the destination, less a reserve kept free (`export_limits`), is checked
+   against the sum of the estimates.
 6. Each part is streamed to ``<folder>/.<name>.part`` (never whole in memory; every file
    operation in the executor, chunks batched into writes of about 1 MiB), its Content-Type and
    leading bytes are checked, its SHA-256 is computed on the way, then it is fsynced and renamed
    to ``<camera>_<start>_<stop>.mkv`` (``.zip`` with a password), times in Home Assistant's
    local time. An existing file is never overwritten: a suffix ``_2``, ``_3``... is added.
+   Each file is bounded (`export_limits`): a deadline from the request to the last byte, a
+   byte cap, and the free-space reserve checked after every write.
 7. On any failure or cancellation every ``.part`` and every file this request already finished
    is removed; a failure raises `ExportError`, a cancellation is re-raised as is.
 
@@ -33,28 +38,31 @@ results or ``repr``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
-import io
 import logging
-import os
 import re
-import shutil
-import stat
-import threading
-import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 from homeassistant.util import slugify
 
+from . import export_limits
+from .export_errors import EXPORT_ERROR_MESSAGES, ExportError, from_vapix
+from .export_files import (
+    LowSpaceError,
+    PartFile,
+    discard_all,
+    disk_space,
+    inside,
+    may_write_in,
+    prepare_folder,
+)
+from .export_limits import ExportLimits
 from .vapix import (
     AxisEdgeStorage,
     Disk,
@@ -64,13 +72,8 @@ from .vapix import (
     Recording,
     RecordingType,
     SortOrder,
-    VapixConnectionError,
     VapixError,
     VapixForbiddenError,
-    VapixHttpError,
-    VapixNotSupportedError,
-    VapixRequestError,
-    VapixUnauthorizedError,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -82,6 +85,9 @@ MAX_PASSWORD_BYTES: Final = 512
 WRITE_BATCH_BYTES: Final = 1 << 20
 ZIP_AES256: Final = "zip-aes256"
 SD_DISK: Final = "SD_DISK"
+#: The times an export may name; outside them a time is refused (no overflow anywhere).
+EARLIEST_TIME: Final = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIME: Final = datetime(9998, 12, 31, tzinfo=UTC)
 
 _MKV_TYPES = frozenset({"video/x-matroska", "video/matroska", "application/octet-stream"})
 _ZIP_TYPES = frozenset(
@@ -90,123 +96,12 @@ _ZIP_TYPES = frozenset(
 _MKV_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML header
 _ZIP_MAGIC = b"PK\x03\x04"
 _MAGIC_LEN = 4
-_MAX_SUFFIX = 1000
 _NAME_TIME = "%Y%m%d-%H%M%S"
 _TEXT_TIME = "%Y-%m-%d %H:%M:%S"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _MB = 1_000_000
-_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-
-#: English messages of every `ExportError` key, with their ``{placeholders}``: the
-#: ``exceptions`` section of strings.json.
-EXPORT_ERROR_MESSAGES: Final[dict[str, str]] = {
-    "end_before_start": (
-        "The end of the range ({end}) must be after its start ({start}). "
-        "Choose an end after the start."
-    ),
-    "range_too_short": (
-        "The range {start} to {end} is shorter than 1 second. Choose a range of at least 1 second."
-    ),
-    "range_too_long": (
-        "The range {start} to {end} is longer than 24 hours. "
-        "Export at most 24 hours at a time: split the range into several exports."
-    ),
-    "start_in_future": (
-        "The range starts at {start}, which is not yet recorded. Choose a start in the past."
-    ),
-    "end_in_future": (
-        "The range ends at {end}, in the future, and no recording is ongoing now. "
-        "Choose an end in the past, or start a recording first."
-    ),
-    "invalid_name": (
-        'The file name "{name}" is not allowed: use no slashes, no "..", and no control characters.'
-    ),
-    "invalid_password": (
-        "The export password must be 1 to 512 bytes long. Choose another password, or leave it "
-        "empty to export an unencrypted video file."
-    ),
-    "folder_not_allowed": (
-        "Home Assistant may not write to {folder}. Add the folder to allowlist_external_dirs in "
-        "the configuration, or leave the folder empty to use the default export folder."
-    ),
-    "unknown_disk": 'The camera has no disk "{disk}". Choose one of: {disks}.',
-    "disk_locked": "The disk {disk} is locked. Unlock it first, then export again.",
-    "disk_unavailable": (
-        "The disk {disk} is not available (status: {status}). Insert, mount or connect it "
-        "first, then export again."
-    ),
-    "no_recording": (
-        "No recording covers {start} to {end}. Check the range against the camera's recordings."
-    ),
-    "recording_not_exportable": (
-        "The recordings covering {start} to {end} cannot be exported as video files (for example "
-        "Motion JPEG recordings). Choose another range."
-    ),
-    "not_enough_space": (
-        "Not enough free space in {folder}: the export needs about {needed} MB but {free} MB "
-        "are free. Free some space or choose another folder."
-    ),
-    "device_error": (
-        "The camera refused the export (error {code}: {meaning}). The recording may have been "
-        "removed or changed meanwhile: check the recordings and try again."
-    ),
-    "connection_lost": (
-        "The connection to the camera was lost during the export. Nothing was saved: check the "
-        "network and try again."
-    ),
-    "auth_failed": (
-        "The camera rejected the credentials. Re-authenticate the integration, then export again."
-    ),
-    "forbidden": (
-        "The camera account is not allowed to do this. Use an operator or administrator account."
-    ),
-    "not_supported": "The camera does not support exporting recordings.",
-    "http_error": "The camera answered with HTTP error {status}. Try again later.",
-    "invalid_response": (
-        "The camera sent an answer that could not be read. Try again; if it keeps happening, "
-        "restart the camera."
-    ),
-    "unexpected_content": (
-        "The camera sent {content_type} instead of the expected file. Nothing was saved: try again."
-    ),
-    "write_failed": (
-        "The export could not be written to {folder}: {error}. Check the folder's permissions "
-        "and free space."
-    ),
-}
 
 ProgressCallback = Callable[[float, str | None], None]
-
-
-class ExportError(Exception):
-    """An export failed; `translation_key` and `placeholders` say why, in translatable form.
-
-    `user_error` is True when the request itself is wrong (raise `ServiceValidationError`),
-    False when the device or the file system failed (raise `HomeAssistantError`). Neither the
-    message nor the placeholders ever hold a secret or a URL.
-    """
-
-    def __init__(
-        self,
-        translation_key: str,
-        placeholders: Mapping[str, str] | None = None,
-        *,
-        user_error: bool = False,
-    ) -> None:
-        """Build the error; the message is the English text of the key."""
-        self.translation_key = translation_key
-        self.placeholders: dict[str, str] = dict(placeholders or {})
-        self.user_error = user_error
-        super().__init__(EXPORT_ERROR_MESSAGES[translation_key].format_map(self.placeholders))
-
-    def as_homeassistant_error(self, domain: str) -> HomeAssistantError:
-        """Return the translated Home Assistant error to raise from an action."""
-        cls = ServiceValidationError if self.user_error else HomeAssistantError
-        return cls(
-            translation_domain=domain,
-            translation_key=self.translation_key,
-            translation_placeholders=self.placeholders,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +184,7 @@ class _Run:
     """What one export request has written so far, for the clean-up."""
 
     folder: Path = Path()
-    files: list[_PartFile] = field(default_factory=list)
+    files: list[PartFile] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -338,13 +233,38 @@ def range_placeholders(start: datetime, end: datetime) -> dict[str, str]:
     return {"start": _text(start), "end": _text(end)}
 
 
+def time_out_of_range(moment: datetime | str) -> ExportError:
+    """The user error for a time outside `EARLIEST_TIME` .. `LATEST_TIME`."""
+    shown = moment.isoformat(sep=" ") if isinstance(moment, datetime) else moment
+    return ExportError(
+        "time_out_of_range",
+        {
+            "time": shown[:40],
+            "earliest": EARLIEST_TIME.date().isoformat(),
+            "latest": LATEST_TIME.date().isoformat(),
+        },
+        user_error=True,
+    )
+
+
+def utc_in_bounds(moment: datetime) -> datetime:
+    """`moment` in UTC, or a `time_out_of_range` error (never an `OverflowError`)."""
+    try:
+        utc = dt_util.as_utc(moment)
+    except (OverflowError, ValueError):
+        raise time_out_of_range(moment) from None
+    if not EARLIEST_TIME <= utc <= LATEST_TIME:
+        raise time_out_of_range(moment)
+    return utc
+
+
 def check_range(start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
     """Check an export range (1 s to 24 h, end after start, start in the past); return it in UTC.
 
     Raises `ExportError` (a user error) naming what is wrong.
     """
-    start = dt_util.as_utc(start)
-    end = dt_util.as_utc(end)
+    start = utc_in_bounds(start)
+    end = utc_in_bounds(end)
     places = range_placeholders(start, end)
     if end <= start:
         raise ExportError("end_before_start", places, user_error=True)
@@ -430,180 +350,10 @@ def _is_unbound_share(disk: Disk) -> bool:
     return disk.status is DiskStatus.DISCONNECTED and (disk.filesystem or "").lower() == "cifs"
 
 
-def _from_vapix(err: VapixError) -> ExportError:
-    """The export error for a client error (no URL, no device text)."""
-    if isinstance(err, VapixConnectionError):
-        return ExportError("connection_lost")
-    if isinstance(err, VapixUnauthorizedError):
-        return ExportError("auth_failed")
-    if isinstance(err, VapixForbiddenError):
-        return ExportError("forbidden")
-    if isinstance(err, VapixNotSupportedError):
-        return ExportError("not_supported")
-    if isinstance(err, VapixHttpError):
-        return ExportError("http_error", {"status": str(err.status)})
-    if isinstance(err, VapixRequestError):
-        return ExportError(
-            "device_error",
-            {
-                "code": str(err.code) if err.code is not None else "?",
-                "meaning": err.meaning or "no documented meaning",
-            },
-        )
-    return ExportError("invalid_response")
-
-
 def _shown_type(stream: ExportStream) -> str:
     """The device's Content-Type, safe to show: printable and short."""
     shown = "".join(ch for ch in stream.content_type if ch.isprintable())[:80]
     return shown or "no content type"
-
-
-def _free_bytes(folder: Path) -> int:
-    """Free bytes on the file system of `folder` or its nearest existing parent (BLOCKING)."""
-    probe = folder
-    while not probe.exists() and probe.parent != probe:
-        probe = probe.parent
-    return shutil.disk_usage(probe).free
-
-
-def _inside(path: Path, root: Path) -> bool:
-    """Whether `path`, symlinks resolved, is `root` or below it (BLOCKING)."""
-    return path.resolve().is_relative_to(root.resolve())
-
-
-def _prepare_folder(folder: Path) -> Path:
-    """Create the folder and return it resolved (BLOCKING)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder.resolve(strict=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable (best effort: not every file system allows it)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-class _PartFile:
-    """One download: written to ``.<name>.part``, then fsynced and renamed (BLOCKING methods).
-
-    A lock serialises the methods, so `discard` (from a failure or a cancellation) waits for a
-    write still running in another executor thread, and nothing runs after it.
-    """
-
-    def __init__(self, folder: Path, stem: str, ext: str) -> None:
-        self.folder = folder
-        self.stem = stem
-        self.ext = ext
-        self.size = 0
-        self.part: Path | None = None
-        self.final: Path | None = None
-        self._suffix = 1
-        self._file: io.FileIO | None = None
-        self._sha = hashlib.sha256()
-        self._lock = threading.Lock()
-        self._hash_lock = threading.Lock()
-        self._discarded = False
-
-    def name(self, suffix: int | None = None) -> str:
-        """The final file name with a suffix (``_2``...) when the plain one is taken."""
-        number = self._suffix if suffix is None else suffix
-        return f"{self.stem}{'' if number == 1 else f'_{number}'}{self.ext}"
-
-    @property
-    def sha256(self) -> str:
-        """Hex SHA-256 of what was written."""
-        return self._sha.hexdigest()
-
-    def open(self) -> None:
-        """Create ``.<name>.part`` exclusively, with the first name neither file uses."""
-        with self._lock:
-            if self._discarded:
-                return
-            for suffix in range(1, _MAX_SUFFIX):
-                name = self.name(suffix)
-                if os.path.lexists(self.folder / name):
-                    continue
-                part = self.folder / f".{name}.part"
-                try:
-                    fd = os.open(part, _OPEN_FLAGS, 0o644)
-                except FileExistsError:
-                    continue
-                self._suffix = suffix
-                self.part = part
-                self._file = io.FileIO(fd, "wb", closefd=True)
-                return
-            raise FileExistsError(f"no free file name for {self.stem}{self.ext}")
-
-    def write(self, chunks: Sequence[bytes]) -> None:
-        """Append chunks (the hash is computed apart, in parallel: see `hash`)."""
-        with self._lock:
-            file = self._file
-            if file is None:
-                if self._discarded:
-                    return
-                raise RuntimeError("write to a part file that is not open")
-            for chunk in chunks:
-                view = memoryview(chunk)
-                while view:
-                    view = view[file.write(view) :]
-                self.size += len(chunk)
-
-    def hash(self, chunks: Sequence[bytes]) -> None:
-        """Add chunks to the SHA-256, in the order they are written.
-
-        Kept apart from `write` so that hashing (CPU bound, slower than the disk on CPUs
-        without SHA instructions) and writing run in two executor threads at once; hashlib
-        and file writes release the GIL.
-        """
-        with self._hash_lock:
-            for chunk in chunks:
-                self._sha.update(chunk)
-
-    def commit(self) -> Path:
-        """Fsync, close and rename to the final name without ever replacing another file."""
-        with self._lock:
-            file, part = self._file, self.part
-            if file is None or part is None or self._discarded:
-                raise RuntimeError("commit of a part file that is not open")
-            os.fsync(file.fileno())
-            file.close()
-            self._file = None
-            for suffix in range(self._suffix, _MAX_SUFFIX):
-                final = self.folder / self.name(suffix)
-                try:  # reserve the name: O_EXCL never follows or replaces anything
-                    os.close(os.open(final, _OPEN_FLAGS, 0o644))
-                except FileExistsError:
-                    continue
-                self.final = final
-                part.replace(final)
-                self.part = None
-                _fsync_dir(self.folder)
-                return final
-            raise FileExistsError(f"no free file name for {self.stem}{self.ext}")
-
-    def discard(self) -> None:
-        """Close and remove the part and the final file (if this request made it)."""
-        with self._lock:
-            self._discarded = True
-            if self._file is not None:
-                with contextlib.suppress(OSError):
-                    self._file.close()
-                self._file = None
-            for path in (self.part, self.final):
-                if path is not None:
-                    with contextlib.suppress(OSError):
-                        path.unlink(missing_ok=True)
-            self.part = self.final = None
-
-
-def _discard_all(files: Sequence[_PartFile]) -> None:
-    for part_file in files:
-        part_file.discard()
 
 
 def _consume(future: asyncio.Future[None]) -> None:
@@ -659,16 +409,23 @@ class ClipExporter:
         *,
         camera_name: str,
         default_folder: Path,
+        configured: bool = False,
+        limits: ExportLimits | None = None,
     ) -> None:
         """Describe the camera.
 
-        `default_folder` must lie inside `default_export_root(hass)`; normally it is
-        ``default_export_root(hass) / sanitize_name(camera_name)``.
+        `default_folder` is where a request without a folder goes. Unless `configured`, it
+        must lie inside `default_export_root(hass)`; normally it is
+        ``default_export_root(hass) / sanitize_name(camera_name)``. A `configured` folder (the
+        camera's export folder option) is its own root: Home Assistant must allow it
+        (``is_allowed_path``). `limits` bound each file; default: `DEFAULT_LIMITS`.
         """
         self._hass = hass
         self._device = device
         self._prefix = sanitize_name(camera_name)
         self._default_folder = default_folder
+        self._configured = configured
+        self.limits = limits or export_limits.DEFAULT_LIMITS
 
     async def _run[T](self, target: Callable[..., T], *args: Any) -> T:
         return await self._hass.async_add_executor_job(target, *args)
@@ -695,7 +452,16 @@ class ClipExporter:
                 await self._async_discard(run.files)
             if isinstance(err, VapixError):
                 _LOGGER.debug("Export failed: %s", type(err).__name__)
-                raise _from_vapix(err) from err
+                raise from_vapix(err) from err
+            if isinstance(err, LowSpaceError):
+                raise ExportError(
+                    "low_disk_space",
+                    {
+                        "folder": str(run.folder),
+                        "free": f"{err.free / _MB:.1f}",
+                        "reserve": f"{err.reserve / _MB:.1f}",
+                    },
+                ) from None
             if isinstance(err, OSError):
                 raise ExportError(
                     "write_failed",
@@ -703,9 +469,9 @@ class ClipExporter:
                 ) from err
             raise
 
-    async def _async_discard(self, files: Sequence[_PartFile]) -> None:
+    async def _async_discard(self, files: Sequence[PartFile]) -> None:
         """Remove what this request wrote; a second cancellation does not stop the removal."""
-        job = self._hass.async_add_executor_job(_discard_all, tuple(files))
+        job = self._hass.async_add_executor_job(discard_all, tuple(files))
         await asyncio.shield(job)
 
     # -- validation --------------------------------------------------------------------------
@@ -719,16 +485,16 @@ class ClipExporter:
 
     async def _async_folder(self, request: ExportRequest) -> tuple[Path, Path | None]:
         """The destination folder, and the root it must stay in (None: checked by HA)."""
-        if request.folder is None:
+        if request.folder is None and not self._configured:
             folder = self._default_folder
             root = default_export_root(self._hass)
-            if not await self._run(_inside, folder, root):
+            if not await self._run(inside, folder, root):
                 raise ExportError("folder_not_allowed", {"folder": str(folder)}, user_error=True)
             return folder, root
-        folder = request.folder
+        folder = request.folder or self._default_folder
         if not folder.is_absolute():
             folder = Path(self._hass.config.path(str(folder)))
-        if not await self._run(self._hass.config.is_allowed_path, str(folder)):
+        if not await self._run(may_write_in, self._hass.config.is_allowed_path, folder):
             raise ExportError("folder_not_allowed", {"folder": str(folder)}, user_error=True)
         return folder, None
 
@@ -851,23 +617,25 @@ class ClipExporter:
         planned = await self._async_properties(disk_id, parts, encrypted)
 
         needed = sum(item.estimated_bytes or 0 for item in planned)
-        free = await self._run(_free_bytes, folder)
-        if needed > free:
+        free, total = await self._run(disk_space, folder)
+        reserve = self.limits.reserve(total)
+        if needed + reserve > free:
             raise ExportError(
                 "not_enough_space",
                 {
                     "folder": str(folder),
                     "needed": f"{needed / _MB:.1f}",
                     "free": f"{free / _MB:.1f}",
+                    "reserve": f"{reserve / _MB:.1f}",
                 },
             )
-        resolved = await self._run(_prepare_folder, folder)
-        inside = (
-            await self._run(_inside, resolved, root)
+        resolved = await self._run(prepare_folder, folder)
+        allowed = (
+            await self._run(inside, resolved, root)
             if root is not None
-            else await self._run(self._hass.config.is_allowed_path, str(resolved))
+            else await self._run(may_write_in, self._hass.config.is_allowed_path, resolved)
         )
-        if not inside:
+        if not allowed:
             raise ExportError("folder_not_allowed", {"folder": str(folder)}, user_error=True)
 
         _LOGGER.debug(
@@ -886,7 +654,7 @@ class ClipExporter:
                 f"{prefix}_{dt_util.as_local(item.start).strftime(_NAME_TIME)}"
                 f"_{dt_util.as_local(item.stop).strftime(_NAME_TIME)}"
             )
-            part_file = _PartFile(resolved, stem, ext)
+            part_file = PartFile(resolved, stem, ext, reserve)
             run.files.append(part_file)
             exported.append(
                 await self._async_download(
@@ -910,49 +678,44 @@ class ClipExporter:
         *,
         disk_id: str,
         item: _Planned,
-        part_file: _PartFile,
+        part_file: PartFile,
         password: str | None,
         tracker: _Progress,
         index: int,
     ) -> ExportedFile:
-        """Stream one part to its .part file, verify, fsync and rename it."""
+        """Stream one part to its .part file, verify, fsync and rename it.
+
+        The part must arrive within its deadline and stay under its byte cap (`limits`).
+        """
+        duration = (item.stop - item.start).total_seconds()
+        deadline = asyncio.timeout(self.limits.deadline(duration))
+        cap = self.limits.byte_cap(duration, item.estimated_bytes)
         await self._run(part_file.open)
         name = part_file.name()
         tracker.report(index, 0.0, name)
         recording = item.part.recording
         pending: list[asyncio.Future[None]] = []
+        batch: list[bytes] = []
         try:
-            async with self._device.exports.export(
-                recording.recording_id,
-                disk_id,
-                start=item.start,
-                stop=item.stop,
-                password=password,
-            ) as stream:
-                magic = self._check_type(stream, password is not None)
-                expected = stream.content_length or item.estimated_bytes
-                head = b""
-                batch: list[bytes] = []
-                batched = received = 0
-                async for chunk in stream.iter_chunks():
-                    if len(head) < _MAGIC_LEN:
-                        head += chunk[: _MAGIC_LEN - len(head)]
-                        if len(head) == _MAGIC_LEN and head != magic:
-                            raise ExportError(
-                                "unexpected_content", {"content_type": _shown_type(stream)}
-                            )
-                    batch.append(chunk)
-                    batched += len(chunk)
-                    received += len(chunk)
-                    if batched >= WRITE_BATCH_BYTES:
-                        # One batch in flight (written and hashed in parallel) while the next
-                        # one arrives: at most two batches in memory.
-                        await self._async_settle(pending)
-                        pending = self._submit(part_file, batch)
-                        batch, batched = [], 0
-                        tracker.report(index, received / expected if expected else 0.0, name)
-                if head != magic:  # fewer bytes than the magic number
-                    raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})
+            try:
+                async with deadline:
+                    await self._async_receive(
+                        disk_id=disk_id,
+                        item=item,
+                        part_file=part_file,
+                        password=password,
+                        progress=(tracker, index),
+                        cap=cap,
+                        pending=pending,
+                        batch=batch,
+                    )
+            except TimeoutError:
+                if not deadline.expired():
+                    raise
+                raise ExportError(
+                    "export_too_slow",
+                    {"file": name, "seconds": str(round(self.limits.deadline(duration)))},
+                ) from None
             await self._async_settle(pending)
             if batch:
                 pending = self._submit(part_file, batch)
@@ -972,7 +735,64 @@ class ClipExporter:
             disk_id=disk_id,
         )
 
-    def _submit(self, part_file: _PartFile, batch: list[bytes]) -> list[asyncio.Future[None]]:
+    async def _async_receive(
+        self,
+        *,
+        disk_id: str,
+        item: _Planned,
+        part_file: PartFile,
+        password: str | None,
+        progress: tuple[_Progress, int],
+        cap: int,
+        pending: list[asyncio.Future[None]],
+        batch: list[bytes],
+    ) -> None:
+        """Receive a part into `part_file`, at most `cap` bytes.
+
+        `pending` is filled with the writes in flight and `batch` with the chunks not yet
+        submitted (the caller finishes both). An announced length over `cap` is refused at once.
+        """
+        tracker, index = progress
+        name = part_file.name()
+        recording = item.part.recording
+        async with self._device.exports.export(
+            recording.recording_id,
+            disk_id,
+            start=item.start,
+            stop=item.stop,
+            password=password,
+        ) as stream:
+            magic = self._check_type(stream, password is not None)
+            too_large = ExportError("export_too_large", {"file": name, "limit": f"{cap / _MB:.1f}"})
+            if stream.content_length is not None and stream.content_length > cap:
+                raise too_large
+            expected = stream.content_length or item.estimated_bytes
+            head = b""
+            batched = received = 0
+            async for chunk in stream.iter_chunks():
+                if len(head) < _MAGIC_LEN:
+                    head += chunk[: _MAGIC_LEN - len(head)]
+                    if len(head) == _MAGIC_LEN and head != magic:
+                        raise ExportError(
+                            "unexpected_content", {"content_type": _shown_type(stream)}
+                        )
+                received += len(chunk)
+                if received > cap:
+                    raise too_large
+                batch.append(chunk)
+                batched += len(chunk)
+                if batched >= WRITE_BATCH_BYTES:
+                    # One batch in flight (written and hashed in parallel) while the next
+                    # one arrives: at most two batches in memory.
+                    await self._async_settle(pending)
+                    pending[:] = self._submit(part_file, batch[:])
+                    batch.clear()
+                    batched = 0
+                    tracker.report(index, received / expected if expected else 0.0, name)
+            if head != magic:  # fewer bytes than the magic number
+                raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})
+
+    def _submit(self, part_file: PartFile, batch: list[bytes]) -> list[asyncio.Future[None]]:
         """Write and hash a batch in two executor threads."""
         futures = [
             self._hass.async_add_executor_job(part_file.write, batch),
@@ -997,60 +817,6 @@ class ClipExporter:
         return magic
 
 
-# -- retention -------------------------------------------------------------------------------
-
-
-def _is_export_name(name: str) -> bool:
-    lowered = name.lower()
-    return lowered.endswith((".mkv", ".zip")) or (
-        name.startswith(".") and lowered.endswith(".part")
-    )
-
-
-def _remove_old(root: Path, cutoff: float) -> list[Path]:
-    """Remove old exports below `root`; never follows a symlink (BLOCKING)."""
-    removed: list[Path] = []
-    if not root.is_dir():
-        return removed
-    for dirpath, _dirnames, filenames in os.walk(root, followlinks=False):
-        base = Path(dirpath)
-        for filename in filenames:
-            if not _is_export_name(filename):
-                continue
-            path = base / filename
-            try:
-                info = path.lstat()
-            except OSError:
-                continue
-            if not stat.S_ISREG(info.st_mode) or info.st_mtime >= cutoff:
-                continue
-            try:
-                path.unlink()
-            except OSError as err:
-                _LOGGER.warning("Could not remove the old export %s: %s", path, err.strerror)
-                continue
-            removed.append(path)
-    return removed
-
-
-async def async_remove_old_exports(
-    hass: HomeAssistant, root: Path, max_age_days: int
-) -> list[Path]:
-    """Delete exports (``*.mkv``, ``*.zip``, stale ``.*.part``) older than `max_age_days`.
-
-    Only regular files below `root` (the integration's own folder) are considered: symlinks
-    are neither followed nor removed. `max_age_days` <= 0 keeps exports forever. Returns the
-    removed paths.
-    """
-    if max_age_days <= 0:
-        return []
-    cutoff = time.time() - max_age_days * 86400
-    removed = await hass.async_add_executor_job(_remove_old, root, cutoff)
-    if removed:
-        _LOGGER.debug("Removed %d export(s) older than %d days", len(removed), max_age_days)
-    return removed
-
-
 __all__ = [
     "EXPORT_ERROR_MESSAGES",
     "ClipExporter",
@@ -1058,7 +824,6 @@ __all__ = [
     "ExportRequest",
     "ExportResult",
     "ExportedFile",
-    "async_remove_old_exports",
     "default_export_root",
     "sanitize_name",
 ]

@@ -16,7 +16,14 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .coordinator import AxisEdgeStorageConfigEntry
-from .exporter import ExportError, ExportRequest
+from .exporter import (
+    EARLIEST_TIME,
+    LATEST_TIME,
+    ExportError,
+    ExportRequest,
+    time_out_of_range,
+    utc_in_bounds,
+)
 from .usb_export import DEFAULT_TIMEOUT, UsbExportRequest, async_export_to_usb
 
 SERVICE_EXPORT_CLIP = "export_clip"
@@ -73,16 +80,30 @@ def _aware(value: datetime) -> datetime:
 
 
 def _range(data: dict[str, Any]) -> tuple[datetime, datetime]:
-    """`start` + `end`, or `at` with seconds `before` and `after`."""
+    """`start` + `end`, or `at` with seconds `before` and `after`, aware and in bounds.
+
+    A time outside `EARLIEST_TIME`..`LATEST_TIME` (or one that would overflow with the
+    seconds before and after) is a translated `ServiceValidationError`, never an
+    `OverflowError`.
+    """
     has_range = ATTR_START in data or ATTR_END in data
     has_at = ATTR_AT in data or ATTR_BEFORE in data or ATTR_AFTER in data
     if has_range == has_at or (has_range and (ATTR_START not in data or ATTR_END not in data)):
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="range_required")
-    if has_range:
-        return _aware(data[ATTR_START]), _aware(data[ATTR_END])
-    at = _aware(data.get(ATTR_AT) or dt_util.now())
-    before = timedelta(seconds=data.get(ATTR_BEFORE, DEFAULT_BEFORE))
-    after = timedelta(seconds=data.get(ATTR_AFTER, DEFAULT_AFTER))
+    try:
+        if has_range:
+            start, end = _aware(data[ATTR_START]), _aware(data[ATTR_END])
+            utc_in_bounds(start)
+            utc_in_bounds(end)
+            return start, end
+        at = _aware(data.get(ATTR_AT) or dt_util.now())
+        before = timedelta(seconds=data.get(ATTR_BEFORE, DEFAULT_BEFORE))
+        after = timedelta(seconds=data.get(ATTR_AFTER, DEFAULT_AFTER))
+        if not EARLIEST_TIME + before <= utc_in_bounds(at) <= LATEST_TIME - after:
+            raise time_out_of_range(at)
+    except ExportError as err:
+        raise err.as_homeassistant_error(DOMAIN) from None
+    # In bounds in UTC, so the caller's wall time cannot overflow either.
     return at - before, at + after
 
 

@@ -9,7 +9,7 @@ follows with getjobstatus.cgi about once a second until each ends. The result is
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,12 +33,12 @@ DEFAULT_TIMEOUT = 1800.0
 
 @dataclass(frozen=True, slots=True)
 class UsbExportRequest:
-    """What to write to the USB disk."""
+    """What to write to the USB disk; the password never shows in a ``repr``."""
 
     start: datetime
     end: datetime
     disk_id: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
 
 

@@ -16,6 +16,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from custom_components.axis_edge_storage import exporter as exporter_module
+from custom_components.axis_edge_storage.export_files import PartFile
 from custom_components.axis_edge_storage.exporter import (
     EXPORT_ERROR_MESSAGES,
     ClipExporter,
@@ -358,17 +359,18 @@ async def test_cancelled_mid_stream(
 async def test_not_enough_space(
     sim: Simulator, exporter: ClipExporter, folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exporter_module, "_free_bytes", lambda _folder: 1_000)
+    monkeypatch.setattr(exporter_module, "disk_space", lambda _folder: (1_000, 10 << 30))
     err = await _fails(exporter, folders, _in_first(sim, seconds=600), "not_enough_space")
     assert err.placeholders["free"] == "0.0"
     assert float(err.placeholders["needed"]) > 1
+    assert err.placeholders["reserve"] == f"{(1 << 30) / 1e6:.1f}"
     assert not any("exportrecording" in r.path for r in sim.request_log)
 
 
 async def test_disk_full_while_writing(
     sim: Simulator, exporter: ClipExporter, folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = exporter_module._PartFile.write
+    original = PartFile.write
     calls = 0
 
     def write(self: Any, chunks: Any) -> None:
@@ -378,15 +380,18 @@ async def test_disk_full_while_writing(
             raise OSError(errno.ENOSPC, "No space left on device")
         original(self, chunks)
 
-    monkeypatch.setattr(exporter_module._PartFile, "write", write)
+    monkeypatch.setattr(PartFile, "write", write)
     err = await _fails(exporter, folders, _in_first(sim, seconds=1200), "write_failed")
     assert err.placeholders["error"] == "No space left on device"
     assert err.placeholders["folder"] == str(folders.root / "front_door")
 
 
 def test_every_key_has_a_message_and_maps_to_the_right_ha_error() -> None:
-    source = Path(exporter_module.__file__).read_text(encoding="utf-8")
-    code = source[source.index("class ExportError") :]
+    package = Path(exporter_module.__file__).parent
+    code = "".join(
+        (package / name).read_text(encoding="utf-8")
+        for name in ("exporter.py", "export_errors.py", "services.py", "usb_export.py")
+    )
     raised = set(re.findall(r'ExportError\(\s*"(\w+)"', code))
     assert raised == set(EXPORT_ERROR_MESSAGES)
     for key, message in EXPORT_ERROR_MESSAGES.items():

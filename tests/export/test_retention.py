@@ -8,10 +8,8 @@ from pathlib import Path
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.axis_edge_storage.exporter import (
-    async_remove_old_exports,
-    default_export_root,
-)
+from custom_components.axis_edge_storage.export_retention import async_remove_old_exports
+from custom_components.axis_edge_storage.exporter import default_export_root
 
 from .conftest import Folders
 
@@ -65,3 +63,16 @@ async def test_retention_zero_days_keeps_everything(hass: HomeAssistant, folders
 async def test_retention_without_a_root_folder(hass: HomeAssistant, folders: Folders) -> None:
     assert not folders.root.exists()
     assert await async_remove_old_exports(hass, folders.root, 7) == []
+
+
+async def test_retention_does_not_walk_a_symlinked_root(
+    hass: HomeAssistant, folders: Folders
+) -> None:
+    """A camera folder that is a symlink to a folder elsewhere: nothing there is removed."""
+    elsewhere = _make(folders.outside / "cam" / "cam_a_b.mkv", 30)
+    folders.root.mkdir(parents=True)
+    camera = folders.root / "cam"
+    camera.symlink_to(folders.outside / "cam", target_is_directory=True)
+    assert await async_remove_old_exports(hass, camera, 7) == []
+    assert elsewhere.is_file()
+    assert camera.is_symlink()

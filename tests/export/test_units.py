@@ -13,6 +13,7 @@ import pytest
 from homeassistant.core import HomeAssistant
 
 from custom_components.axis_edge_storage import exporter as exporter_module
+from custom_components.axis_edge_storage.export_files import PartFile
 from custom_components.axis_edge_storage.exporter import (
     ClipExporter,
     ExportError,
@@ -178,7 +179,7 @@ def test_sanitize_name(name: str, expected: str) -> None:
 def test_part_file_never_takes_a_used_name(tmp_path: Path) -> None:
     """A .part of a concurrent export, and a final file made meanwhile, are both avoided."""
     (tmp_path / ".clip.mkv.part").write_bytes(b"another export")
-    part_file = exporter_module._PartFile(tmp_path, "clip", ".mkv")
+    part_file = PartFile(tmp_path, "clip", ".mkv")
     part_file.open()
     assert part_file.part == tmp_path / ".clip_2.mkv.part"
     part_file.write([b"abc", b"def"])
@@ -197,12 +198,12 @@ def test_part_file_never_takes_a_used_name(tmp_path: Path) -> None:
 
 
 def test_part_file_discard_stops_everything(tmp_path: Path) -> None:
-    discarded_first = exporter_module._PartFile(tmp_path, "a", ".mkv")
+    discarded_first = PartFile(tmp_path, "a", ".mkv")
     discarded_first.discard()
     discarded_first.open()  # a queued open after a cancellation makes nothing
     discarded_first.write([b"x"])  # nor does a queued write
     assert list(tmp_path.iterdir()) == []
-    committed = exporter_module._PartFile(tmp_path, "b", ".mkv")
+    committed = PartFile(tmp_path, "b", ".mkv")
     committed.open()
     committed.write([b"x"])
     committed.commit()

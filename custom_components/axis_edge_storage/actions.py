@@ -71,6 +71,23 @@ ATTR_WAIT = "wait"
 ATTR_TIMEOUT = "timeout"
 DEFAULT_JOB_TIMEOUT = 600.0
 
+MAX_TEXT_LENGTH = 1024
+
+
+def device_text(value: Any) -> str:
+    """A text the camera stores or uses: no control characters, at most 1024 characters.
+
+    A control character (NUL above all) cannot be written in the XML the camera answers
+    with: a share named with one makes every later list of shares unreadable.
+    """
+    text: str = cv.string(value)
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in text):
+        raise vol.Invalid("control characters are not allowed")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise vol.Invalid(f"at most {MAX_TEXT_LENGTH} characters")
+    return text
+
+
 TARGET_FIELDS: dict[vol.Marker, object] = {
     vol.Required(ATTR_DEVICE_ID): cv.string,
     vol.Optional(ATTR_DISK_ID): cv.string,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import voluptuous as vol
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv
 
 from .actions import (
     CONFIRM_FIELD,
@@ -26,6 +25,7 @@ from .actions import (
     action_target,
     async_changed,
     async_require_admin,
+    device_text,
     register,
     require_confirm,
 )
@@ -44,14 +44,14 @@ ATTR_NEW_PASSPHRASE = "new_passphrase"  # noqa: S105 (the name of a field)
 # The camera checks the passphrases (1 to 512 bytes, errors 110 and 120): it is the one that
 # knows its rules, and its refusal is translated.
 ENABLE_SCHEMA = vol.Schema(
-    {**TARGET_FIELDS, vol.Required(ATTR_PASSPHRASE): cv.string, **CONFIRM_FIELD}
+    {**TARGET_FIELDS, vol.Required(ATTR_PASSPHRASE): device_text, **CONFIRM_FIELD}
 )
 DISABLE_SCHEMA = vol.Schema({**TARGET_FIELDS, **CONFIRM_FIELD})
 CHANGE_SCHEMA = vol.Schema(
     {
         **TARGET_FIELDS,
-        vol.Required(ATTR_OLD_PASSPHRASE): cv.string,
-        vol.Required(ATTR_NEW_PASSPHRASE): cv.string,
+        vol.Required(ATTR_OLD_PASSPHRASE): device_text,
+        vol.Required(ATTR_NEW_PASSPHRASE): device_text,
     }
 )
 

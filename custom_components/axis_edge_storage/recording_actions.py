@@ -21,6 +21,7 @@ from .actions import (
     action_target,
     async_changed,
     async_require_admin,
+    device_text,
     register,
     require_confirm,
 )
@@ -43,13 +44,13 @@ MAX_REMOVE = 100
 
 CAMERA_FIELD: dict[vol.Marker, object] = {vol.Required(ATTR_DEVICE_ID): cv.string}
 
-START_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional(ATTR_OPTIONS): cv.string})
-STOP_SCHEMA = vol.Schema({**CAMERA_FIELD, vol.Required(ATTR_RECORDING_ID): cv.string})
+START_SCHEMA = vol.Schema({**TARGET_FIELDS, vol.Optional(ATTR_OPTIONS): device_text})
+STOP_SCHEMA = vol.Schema({**CAMERA_FIELD, vol.Required(ATTR_RECORDING_ID): device_text})
 REMOVE_SCHEMA = vol.Schema(
     {
         **CAMERA_FIELD,
         vol.Required(ATTR_RECORDING_ID): vol.All(
-            cv.ensure_list_csv, [cv.string], vol.Length(min=1, max=MAX_REMOVE)
+            cv.ensure_list_csv, [device_text], vol.Length(min=1, max=MAX_REMOVE)
         ),
         **CONFIRM_FIELD,
     }
@@ -57,8 +58,8 @@ REMOVE_SCHEMA = vol.Schema(
 ADD_CONTINUOUS_SCHEMA = vol.Schema(
     {
         **TARGET_FIELDS,
-        vol.Optional(ATTR_OPTIONS, default=""): cv.string,
-        vol.Optional(ATTR_EVENT_ID): cv.string,
+        vol.Optional(ATTR_OPTIONS, default=""): device_text,
+        vol.Optional(ATTR_EVENT_ID): device_text,
     }
 )
 REMOVE_CONTINUOUS_SCHEMA = vol.Schema(

@@ -32,6 +32,7 @@ from .actions import (
     async_changed,
     async_require_admin,
     async_start_job,
+    device_text,
     register,
     require_confirm,
 )
@@ -58,30 +59,30 @@ ATTR_PASSWORD = "password"  # noqa: S105 (the name of a field)
 ATTR_AUTOMOUNT = "automount"
 
 CAMERA_FIELD: dict[vol.Marker, object] = {vol.Required(ATTR_DEVICE_ID): cv.string}
-SHARE_ID_FIELD: dict[vol.Marker, object] = {vol.Optional(ATTR_SHARE_ID): cv.string}
+SHARE_ID_FIELD: dict[vol.Marker, object] = {vol.Optional(ATTR_SHARE_ID): device_text}
 SETTINGS_FIELDS: dict[vol.Marker, object] = {
-    vol.Optional(ATTR_ADDRESS): cv.string,
-    vol.Optional(ATTR_SHARE): cv.string,
-    vol.Optional(ATTR_USERNAME): cv.string,
-    vol.Optional(ATTR_PASSWORD): cv.string,
+    vol.Optional(ATTR_ADDRESS): device_text,
+    vol.Optional(ATTR_SHARE): device_text,
+    vol.Optional(ATTR_USERNAME): device_text,
+    vol.Optional(ATTR_PASSWORD): device_text,
 }
 
 ADD_SCHEMA = vol.Schema(
     {
         **CAMERA_FIELD,
-        vol.Required(ATTR_NICE_NAME): cv.string,
-        vol.Required(ATTR_ADDRESS): cv.string,
-        vol.Required(ATTR_SHARE): cv.string,
-        vol.Optional(ATTR_USERNAME): cv.string,
-        vol.Optional(ATTR_PASSWORD): cv.string,
-        vol.Optional(ATTR_SHARE_ID): cv.string,
+        vol.Required(ATTR_NICE_NAME): device_text,
+        vol.Required(ATTR_ADDRESS): device_text,
+        vol.Required(ATTR_SHARE): device_text,
+        vol.Optional(ATTR_USERNAME): device_text,
+        vol.Optional(ATTR_PASSWORD): device_text,
+        vol.Optional(ATTR_SHARE_ID): device_text,
     }
 )
 TEST_SCHEMA = vol.Schema({**CAMERA_FIELD, **SHARE_ID_FIELD, **SETTINGS_FIELDS, **WAIT_FIELDS})
 BIND_SCHEMA = vol.Schema(
     {
         **CAMERA_FIELD,
-        vol.Required(ATTR_SHARE_ID): cv.string,
+        vol.Required(ATTR_SHARE_ID): device_text,
         vol.Optional(ATTR_AUTOMOUNT, default=True): cv.boolean,
     }
 )
@@ -90,7 +91,7 @@ MODIFY_SCHEMA = vol.Schema(
     {
         **CAMERA_FIELD,
         **SHARE_ID_FIELD,
-        vol.Optional(ATTR_NICE_NAME): cv.string,
+        vol.Optional(ATTR_NICE_NAME): device_text,
         **SETTINGS_FIELDS,
     }
 )

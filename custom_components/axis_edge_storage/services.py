@@ -16,10 +16,10 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .coordinator import AxisEdgeStorageConfigEntry
-from .exporter import (
+from .export_errors import ExportError
+from .export_plan import (
     EARLIEST_TIME,
     LATEST_TIME,
-    ExportError,
     ExportRequest,
     time_out_of_range,
     utc_in_bounds,

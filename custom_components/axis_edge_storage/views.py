@@ -24,7 +24,7 @@ from homeassistant.helpers.http import KEY_AUTHENTICATED, KEY_HASS, HomeAssistan
 from .const import DOMAIN
 from .export_files import inside
 from .export_links import DOWNLOAD_PATH, TOKEN_PARAM, WrittenFile, async_get_links, servable
-from .exporter import default_export_root
+from .export_plan import default_export_root
 
 CONTENT_TYPES = {".mkv": "video/x-matroska", ".zip": "application/zip"}
 

@@ -390,7 +390,7 @@ def test_every_key_has_a_message_and_maps_to_the_right_ha_error() -> None:
     package = Path(exporter_module.__file__).parent
     code = "".join(
         (package / name).read_text(encoding="utf-8")
-        for name in ("exporter.py", "export_errors.py", "services.py", "usb_export.py")
+        for name in ("exporter.py", "export_plan.py", "export_errors.py", "services.py")
     )
     raised = set(re.findall(r'ExportError\(\s*"(\w+)"', code))
     assert raised == set(EXPORT_ERROR_MESSAGES)

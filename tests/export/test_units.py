@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 
-from custom_components.axis_edge_storage import exporter as exporter_module
+from custom_components.axis_edge_storage import export_plan
 from custom_components.axis_edge_storage.export_files import PartFile
 from custom_components.axis_edge_storage.exporter import (
     ClipExporter,
@@ -138,7 +138,7 @@ def test_cover_takes_the_fewest_recordings_per_source() -> None:
     other_source = _recording(
         "s2", START + timedelta(minutes=10), START + timedelta(minutes=20), source="2"
     )
-    parts = exporter_module._cover(
+    parts = export_plan.cover(
         [continuous, inside, later, other_source],
         START + timedelta(minutes=4),
         START + timedelta(minutes=80),
@@ -154,9 +154,7 @@ def test_cover_takes_the_fewest_recordings_per_source() -> None:
 def test_cover_prefers_continuous_on_a_tie() -> None:
     triggered = _recording("a", START, START + timedelta(minutes=10), kind=RecordingType.TRIGGERED)
     continuous = _recording("b", START, START + timedelta(minutes=10))
-    parts = exporter_module._cover(
-        [triggered, continuous], START, START + timedelta(minutes=5), NOW
-    )
+    parts = export_plan.cover([triggered, continuous], START, START + timedelta(minutes=5), NOW)
     assert [p.recording.recording_id for p in parts] == ["b"]
 
 

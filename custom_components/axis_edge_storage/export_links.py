@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
 import stat
 import time
@@ -54,6 +55,8 @@ MAX_FILES_PER_CAMERA: Final = 5000
 STORAGE_VERSION: Final = 1
 KEY_STORE: Final = f"{DOMAIN}.link_key"
 FILES_STORE: Final = f"{DOMAIN}.exported_files"
+
+_TOKEN = re.compile(r"(?P<expires>[0-9]{1,12})\.(?P<signature>[A-Za-z0-9_-]{43})")
 
 DATA_LINKS: HassKey[ExportLinks] = HassKey(f"{DOMAIN}_export_links")
 _DATA_LOCK: HassKey[asyncio.Lock] = HassKey(f"{DOMAIN}_export_links_lock")
@@ -173,6 +176,11 @@ class ExportLinks:
                 files.pop(name, None)
             await self._async_save()
 
+    async def async_forget_entry(self, entry_id: str) -> None:
+        """Forget a removed camera's files: its links stop working."""
+        if self._files.pop(entry_id, None):
+            await self._async_save()
+
     async def _async_save(self) -> None:
         await self._store.async_save(
             {
@@ -205,12 +213,12 @@ class ExportLinks:
 
     def verify(self, entry_id: str, record: WrittenFile, token: str) -> bool:
         """Whether `token` is a valid, unexpired link to `record` of that camera."""
-        expires_text, _, signature = token.partition(".")
-        if not expires_text.isdigit() or len(expires_text) > 12 or not signature:
+        match = _TOKEN.fullmatch(token)
+        if match is None:
             return False
-        expires = int(expires_text)
+        expires = int(match["expires"])
         expected = self._signature(entry_id, record, expires)
-        valid = hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+        valid = hmac.compare_digest(expected.encode(), match["signature"].encode())
         return valid and time.time() < expires
 
 

@@ -208,9 +208,11 @@ async def async_start_job(
     share_id: str | None = None,
 ) -> ServiceResponse:
     """Start a device job, follow it, and answer with it (or with its end, when waited for)."""
+    # The tracker is taken before the camera is asked: an unload while the camera answers
+    # removes the entry's runtime data, and the stopped tracker hands the job on.
+    jobs = target.entry.runtime_data.jobs
     # Errors name the action the user called (check_disk), not the camera's job (checkdisk).
     job_id = await async_device_call(call.service, start, disk=disk_id, share=share_id)
-    jobs = target.entry.runtime_data.jobs
     job = await jobs.async_follow(
         Job(
             kind=kind,

@@ -170,6 +170,41 @@ async def test_usb_export_returning_after_unload(
         assert finished[0].data["result"] == "ok"
 
 
+async def test_disk_job_returning_after_unload(
+    hass: HomeAssistant,
+    start_sim: StartSim,
+    finished: list[Event],
+    hass_storage: dict[str, Any],
+) -> None:
+    """A disk action whose device call returns after the unload: told, the job kept.
+
+    The entry's runtime data is gone by then; the action used to end in an untranslated
+    AttributeError and leave the camera's job unfollowed.
+    """
+    async with start_sim(job_speed=20) as sim:
+        entry, camera = await _setup(hass, sim)
+        sim.faults.add("latency", path="disks/mount.cgi", seconds=1.0, count=1)
+        call = hass.async_create_task(
+            hass.services.async_call(
+                DOMAIN,
+                "unmount_disk",
+                {"device_id": camera, "disk_id": SD, "wait": True},
+                blocking=True,
+                return_response=True,
+            )
+        )
+        await _until(lambda: not sim.faults.active())
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await _told_following_stopped(call)
+        [disk_job] = sim.state.disk_jobs.values()
+        assert _kept(hass_storage, entry) == [str(disk_job.jobid)]
+
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        sim.advance(10)
+        await _until(lambda: bool(finished))
+        assert finished[0].data["job_id"] == str(disk_job.jobid)
+
+
 async def test_usb_export_returning_after_reload(
     hass: HomeAssistant,
     start_sim: StartSim,

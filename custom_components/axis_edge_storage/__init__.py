@@ -18,6 +18,7 @@ from .coordinator import (
 from .disk_actions import async_setup_disk_actions
 from .encryption_actions import async_setup_encryption_actions
 from .entity import MANUFACTURER
+from .export_links import async_get_links
 from .export_queue import ExportQueue
 from .jobs import Job, JobTracker, async_remove_job_store
 from .recording_actions import async_setup_recording_actions
@@ -95,8 +96,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEn
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> None:
-    """Forget the jobs kept for a removed camera."""
+    """Forget the jobs kept for a removed camera, and its exports' links."""
     await async_remove_job_store(hass, entry.entry_id)
+    await (await async_get_links(hass)).async_forget_entry(entry.entry_id)
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> None:

@@ -208,3 +208,20 @@ async def test_a_symlinked_media_folder_still_gives_a_link(
     download = await client.get(item["url"])
     assert download.status == HTTPStatus.OK
     assert await download.read() == Path(item["path"]).read_bytes()
+
+
+async def test_a_removed_camera_is_forgotten(
+    hass: HomeAssistant,
+    loaded: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Removing the camera drops its files from the record at once; its links are dead."""
+    [item] = (await export(hass, device_id=camera_id(hass), at=dt_util.now(), before=20))["files"]
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_remove(loaded.entry_id)
+    await hass.async_block_till_done()
+    record = hass_storage[f"{DOMAIN}.exported_files"]["data"]
+    assert loaded.entry_id not in str(record)
+    client = await hass_client_no_auth()
+    assert (await client.get(item["url"])).status == HTTPStatus.UNAUTHORIZED

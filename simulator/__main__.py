@@ -26,6 +26,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--viewer-password", default=defaults.viewer_password)
     parser.add_argument("--auth", choices=("digest", "basic", "both"), default=defaults.auth)
     parser.add_argument(
+        "--digest-algorithms",
+        default=",".join(defaults.digest_algorithms),
+        help="Digest algorithms offered, in order (MD5, MD5-sess, SHA-256, SHA-256-sess)",
+    )
+    parser.add_argument(
         "--job-speed", type=float, default=defaults.job_speed, help="job progress in %% per second"
     )
     parser.add_argument("--tls", action="store_true", help="serve HTTPS (self-signed)")
@@ -49,6 +54,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         operator_password=args.operator_password,
         viewer_password=args.viewer_password,
         auth=args.auth,
+        digest_algorithms=tuple(a.strip() for a in args.digest_algorithms.split(",") if a.strip()),
         job_speed=args.job_speed,
         tls=args.tls,
         cache_dir=args.cache_dir,

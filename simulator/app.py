@@ -28,13 +28,14 @@ from . import (
     cgi_storage,
     control,
 )
-from .auth import Authenticator, Role
+from .auth import Authenticator, Role, presented_auth
 from .cgi_common import ERROR_CODE_KEY, SIM_KEY, Cgi
 from .clock import Clock
 from .config import SimulatorConfig
 from .faults import Faults, malform, truncate
+from .raw_faults import apply_raw_fault
 from .state import DeviceError, DeviceState, Disk
-from .tls import make_ssl_context
+from .tls import certificate_fingerprint, make_ssl_context
 
 _LOGGER = logging.getLogger("simulator")
 
@@ -88,6 +89,7 @@ class RequestRecord:
     status: int
     time: datetime
     duration: float = 0.0
+    auth: str | None = None  # the scheme presented: "basic", "digest SHA-256", ... or None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form."""
@@ -99,6 +101,7 @@ class RequestRecord:
             "status": self.status,
             "time": self.time.isoformat(),
             "duration": self.duration,
+            "auth": self.auth,
         }
 
 
@@ -131,6 +134,7 @@ class _Served:
     port: int
     url: str
     tls_dir: Path | None = field(default=None)
+    fingerprint: str | None = None
 
 
 class Simulator:
@@ -238,6 +242,7 @@ class Simulator:
                 status=status,
                 time=self.clock.now(),
                 duration=duration,
+                auth=presented_auth(request.headers.get("Authorization", "")),
             )
         )
         _LOGGER.info(
@@ -279,6 +284,9 @@ class Simulator:
             if fault.status == 401:
                 return self.auth.unauthorized()
             return web.Response(status=fault.status, text=f"{fault.status} Injected fault\n")
+        raw = await apply_raw_fault(self.faults, request)
+        if raw is not None:
+            return raw
         device_fault = self.faults.take("device_error", path)
         if device_fault is not None:
             request[ERROR_CODE_KEY] = device_fault.code
@@ -306,6 +314,13 @@ class Simulator:
             raise RuntimeError("the simulator is not running")
         return self._served.url
 
+    @property
+    def certificate_fingerprint(self) -> str | None:
+        """SHA-256 (lower-case hex) of the served TLS certificate; None without TLS."""
+        if self._served is None:
+            raise RuntimeError("the simulator is not running")
+        return self._served.fingerprint
+
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start serving; returns the base URL."""
         if self._served is not None:
@@ -326,7 +341,10 @@ class Simulator:
         bound = runner.addresses[0][1]
         shown = f"[{host}]" if ":" in host else host
         url = f"{'https' if ssl_context else 'http'}://{shown}:{bound}"
-        self._served = _Served(runner=runner, port=bound, url=url, tls_dir=tls_dir)
+        fingerprint = certificate_fingerprint(tls_dir) if tls_dir is not None else None
+        self._served = _Served(
+            runner=runner, port=bound, url=url, tls_dir=tls_dir, fingerprint=fingerprint
+        )
         _LOGGER.info("simulated camera %s serving on %s", self.config.serial, url)
         return url
 

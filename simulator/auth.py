@@ -1,4 +1,4 @@
-"""HTTP Digest (MD5, qop=auth) and Basic authentication with three accounts."""
+"""HTTP Digest (MD5 and SHA-256, -sess variants, qop=auth) and Basic, with three accounts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from enum import IntEnum
 from aiohttp import web
 
 from .clock import Clock
-from .config import SimulatorConfig
+from .config import DIGEST_ALGORITHMS, SimulatorConfig
 
 #: How far below the highest nc seen for a nonce a not-yet-used nc is still accepted
 #: (requests sent concurrently over several connections may arrive out of order).
@@ -56,8 +56,21 @@ class AuthResult:
     bad_request: bool = False
 
 
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode("utf-8")).hexdigest()
+_HASHES = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
+
+
+def _hash(algorithm: str, text: str) -> str:
+    """Hex digest of ``text`` with a Digest algorithm (a ``-sess`` variant hashes alike)."""
+    return _HASHES[algorithm.upper().removesuffix("-SESS")](text.encode("utf-8")).hexdigest()
+
+
+def presented_auth(header: str) -> str | None:
+    """What an ``Authorization`` header presents: ``basic``, ``digest <ALGORITHM>`` or None."""
+    scheme, _, rest = header.partition(" ")
+    scheme = scheme.lower()
+    if scheme == "digest":
+        return f"digest {parse_digest(rest).get('algorithm', 'MD5').upper()}"
+    return scheme or None
 
 
 def parse_digest(header: str) -> dict[str, str]:
@@ -87,6 +100,10 @@ class Authenticator:
             )
         }
         self._nonces: dict[str, _Nonce] = {}
+        known = {a.upper() for a in DIGEST_ALGORITHMS}
+        unknown = [a for a in config.digest_algorithms if a.upper() not in known]
+        if unknown or not config.digest_algorithms:
+            raise ValueError(f"digest algorithms must be some of {DIGEST_ALGORITHMS}")
 
     @property
     def offers_digest(self) -> bool:
@@ -128,13 +145,15 @@ class Authenticator:
         """``WWW-Authenticate`` header values for a 401 answer."""
         values = []
         if self.offers_digest:
-            value = (
-                f'Digest realm="{self.realm}", nonce="{self.new_nonce()}", '
-                f'algorithm=MD5, qop="auth", opaque="{self.opaque}"'
-            )
-            if stale:
-                value += ", stale=true"
-            values.append(value)
+            nonce = self.new_nonce()  # one nonce for every algorithm, as in RFC 7616's example
+            for algorithm in self.config.digest_algorithms:
+                value = (
+                    f'Digest realm="{self.realm}", nonce="{nonce}", '
+                    f'algorithm={algorithm}, qop="auth", opaque="{self.opaque}"'
+                )
+                if stale:
+                    value += ", stale=true"
+                values.append(value)
         if self.offers_basic:
             values.append(f'Basic realm="{self.realm}"')
         return values
@@ -176,7 +195,10 @@ class Authenticator:
             return AuthResult(None)
         if params["realm"] != self.realm or params["opaque"] != self.opaque:
             return AuthResult(None)
-        if params["qop"] != "auth" or params.get("algorithm", "MD5").upper() != "MD5":
+        algorithm = params.get("algorithm", "MD5").upper()
+        if params["qop"] != "auth" or algorithm not in {
+            a.upper() for a in self.config.digest_algorithms
+        }:
             return AuthResult(None)
         if params["uri"] != request.raw_path:
             return AuthResult(None, bad_request=True)
@@ -184,10 +206,13 @@ class Authenticator:
             nc = int(params["nc"], 16)
         except ValueError:
             return AuthResult(None)
-        ha1 = _md5(f"{account.name}:{self.realm}:{account.password}")
-        ha2 = _md5(f"{request.method}:{params['uri']}")
-        expected = _md5(
-            f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:{params['qop']}:{ha2}"
+        ha1 = _hash(algorithm, f"{account.name}:{self.realm}:{account.password}")
+        if algorithm.endswith("-SESS"):
+            ha1 = _hash(algorithm, f"{ha1}:{params['nonce']}:{params['cnonce']}")
+        ha2 = _hash(algorithm, f"{request.method}:{params['uri']}")
+        expected = _hash(
+            algorithm,
+            f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:{params['qop']}:{ha2}",
         )
         if not secrets.compare_digest(expected, params["response"].lower()):
             return AuthResult(None)

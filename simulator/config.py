@@ -8,6 +8,9 @@ from typing import Literal
 
 AuthMode = Literal["digest", "basic", "both"]
 
+#: The Digest algorithms the simulator can offer and check.
+DIGEST_ALGORITHMS = ("MD5", "MD5-sess", "SHA-256", "SHA-256-sess")
+
 
 @dataclass
 class SimulatorConfig:
@@ -18,7 +21,10 @@ class SimulatorConfig:
         password: Password of the administrator account.
         operator_password: Password of the ``operator`` account.
         viewer_password: Password of the ``viewer`` account.
-        auth: Which HTTP authentication schemes are offered and accepted.
+        auth: Which HTTP authentication schemes are offered and accepted (may be changed
+            while serving, e.g. to ``"basic"`` to play a downgrading proxy).
+        digest_algorithms: The Digest algorithms offered, one challenge each, in this order
+            (any of ``DIGEST_ALGORITHMS``); a response with any of them is accepted.
         job_speed: Progress of device jobs in percent per simulated second.
         tls: Serve HTTPS with a self-signed certificate made at start.
         cache_dir: Directory for generated media; ``None`` uses a temporary directory.
@@ -36,6 +42,7 @@ class SimulatorConfig:
     operator_password: str = "operator"
     viewer_password: str = "viewer"
     auth: AuthMode = "digest"
+    digest_algorithms: tuple[str, ...] = ("MD5",)
     job_speed: float = 10.0
     tls: bool = False
     cache_dir: Path | None = None

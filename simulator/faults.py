@@ -1,4 +1,9 @@
-"""Fault injection: latency, HTTP errors, broken bodies, dropped exports, device errors."""
+"""Fault injection: latency, HTTP errors, broken bodies, dropped exports, device errors.
+
+The faults of a broken camera (or proxy) that aiohttp's server cannot produce by itself, a
+malformed header block, a malformed chunk and a huge body, are written by
+``simulator/raw_faults.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,17 @@ from typing import Any
 
 #: The kinds of faults that can be injected.
 KINDS = frozenset(
-    {"latency", "status", "malformed_xml", "truncated_xml", "drop_export", "device_error"}
+    {
+        "latency",
+        "status",
+        "malformed_xml",
+        "truncated_xml",
+        "drop_export",
+        "device_error",
+        "invalid_header",
+        "bad_chunk",
+        "huge_body",
+    }
 )
 
 
@@ -27,6 +42,13 @@ class Fault:
         bytes: Bytes of the export body sent before a ``drop_export`` fault aborts.
         code: Error code of a ``device_error`` fault in a versioned API's envelope (the
             unversioned APIs have no codes and always answer their "error while processing").
+        pause: Seconds a ``bad_chunk`` fault waits between its good and its bad chunk (0: sent
+            together).
+        mib: Size in MiB of a ``huge_body`` answer (well-formed XML, made on the fly).
+        content_length: A ``huge_body`` announces its Content-Length instead of being
+            chunked.
+        sent: Bytes of the body a ``huge_body`` fault sent so far (set by the simulator; a
+            client that stops reading makes it stop early).
     """
 
     id: int
@@ -37,6 +59,10 @@ class Fault:
     status: int = 500
     bytes: int = 65536
     code: int = 10
+    pause: float = 0.0
+    mib: float = 300.0
+    content_length: bool = False
+    sent: int = 0
 
     def matches(self, path: str) -> bool:
         """Whether the fault applies to a request path."""
@@ -64,12 +90,17 @@ class Faults:
         status: int = 500,
         bytes: int = 65536,  # noqa: A002 - mirrors the JSON field of the control surface
         code: int = 10,
+        pause: float = 0.0,
+        mib: float = 300.0,
+        content_length: bool = False,
     ) -> Fault:
         """Inject a fault; see ``Fault`` for the arguments."""
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(KINDS)}")
         if count is not None and count < 1:
             raise ValueError("count must be at least 1 (or None for until cleared)")
+        if mib <= 0:
+            raise ValueError("mib must be positive")
         if path is not None and not path.startswith("/"):
             path = "/axis-cgi/" + path
         fault = Fault(
@@ -81,13 +112,28 @@ class Faults:
             status=int(status),
             bytes=int(bytes),
             code=int(code),
+            pause=float(pause),
+            mib=float(mib),
+            content_length=bool(content_length),
         )
         self._faults.append(fault)
         return fault
 
     def add_from_json(self, data: dict[str, Any]) -> Fault:
         """Inject a fault described by the JSON body of ``POST /sim/faults``."""
-        allowed = {"kind", "type", "path", "count", "seconds", "status", "bytes", "code"}
+        allowed = {
+            "kind",
+            "type",
+            "path",
+            "count",
+            "seconds",
+            "status",
+            "bytes",
+            "code",
+            "pause",
+            "mib",
+            "content_length",
+        }
         unknown = set(data) - allowed
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")
@@ -102,6 +148,9 @@ class Faults:
             status=data.get("status", 500),
             bytes=data.get("bytes", 65536),
             code=data.get("code", 10),
+            pause=data.get("pause", 0.0),
+            mib=data.get("mib", 300.0),
+            content_length=data.get("content_length", False),
         )
 
     def clear(self, kind: str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import ssl
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+
+def certificate_fingerprint(directory: Path) -> str:
+    """SHA-256 (lower-case hex) of the DER form of the certificate written to ``directory``."""
+    pem = (directory / "cert.pem").read_text(encoding="ascii")
+    return hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest()
 
 
 def make_ssl_context(directory: Path, host: str) -> ssl.SSLContext:

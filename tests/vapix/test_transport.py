@@ -59,8 +59,9 @@ async def test_a_stale_nonce_is_answered_again_transparently(
 async def test_basic_and_mixed_challenges(
     start_sim: Any, session: aiohttp.ClientSession, auth: str
 ) -> None:
-    async with start_sim(auth=auth) as sim:
-        device = make_device(session, sim)
+    # Basic only over HTTPS (over plain HTTP it is refused: test_auth_hardening.py).
+    async with start_sim(auth=auth, tls=True) as sim:
+        device = make_device(session, sim, protocol="https", verify_ssl=False)
         assert (await device.params.capabilities()).local_storage
         sim.request_log.clear()
         await device.disks.list()

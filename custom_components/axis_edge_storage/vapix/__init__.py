@@ -1,17 +1,22 @@
 """Asynchronous client for the Axis VAPIX Edge storage API (no Home Assistant imports)."""
 
+from .body import MAX_RESPONSE_BYTES
 from .client import VapixClient
 from .edge_storage import AxisEdgeStorage
 from .errors import (
     ERROR_CODES,
     Api,
+    VapixAuthDowngradeError,
+    VapixCertificateMismatchError,
     VapixConnectionError,
     VapixError,
     VapixForbiddenError,
     VapixHttpError,
+    VapixInsecureAuthError,
     VapixNotSupportedError,
     VapixRequestError,
     VapixResponseError,
+    VapixResponseTooLargeError,
     VapixTimeoutError,
     VapixUnauthorizedError,
 )
@@ -45,9 +50,11 @@ from .models import (
     StorageLimit,
 )
 from .recordings import SortOrder
+from .tls import async_fetch_certificate_fingerprint, normalize_fingerprint
 
 __all__ = [
     "ERROR_CODES",
+    "MAX_RESPONSE_BYTES",
     "AlertLevels",
     "Api",
     "AxisEdgeStorage",
@@ -78,14 +85,20 @@ __all__ = [
     "ShareJob",
     "SortOrder",
     "StorageLimit",
+    "VapixAuthDowngradeError",
+    "VapixCertificateMismatchError",
     "VapixClient",
     "VapixConnectionError",
     "VapixError",
     "VapixForbiddenError",
     "VapixHttpError",
+    "VapixInsecureAuthError",
     "VapixNotSupportedError",
     "VapixRequestError",
     "VapixResponseError",
+    "VapixResponseTooLargeError",
     "VapixTimeoutError",
     "VapixUnauthorizedError",
+    "async_fetch_certificate_fingerprint",
+    "normalize_fingerprint",
 ]

@@ -1,5 +1,7 @@
 """HTTP Digest (RFC 7616, MD5/SHA-256, qop=auth, nonce counting) and Basic authentication.
 
+When a device offers several Digest challenges, the strongest algorithm is answered.
+
 aiohttp 3.11 has no digest middleware, so the client keeps the challenge and answers it.
 The nonce is reused with an increasing nonce count until the device says it is stale.
 """
@@ -72,6 +74,24 @@ def digest_supported(challenge: Challenge) -> bool:
     qop = challenge.params.get("qop")
     qop_ok = qop is None or "auth" in [q.strip().lower() for q in qop.split(",")]
     return algorithm in _HASHES and "nonce" in challenge.params and qop_ok
+
+
+# Stronger algorithms rank higher; a -sess variant ranks with its hash.
+_STRENGTH = {"MD5": 1, "MD5-SESS": 1, "SHA-256": 2, "SHA-256-SESS": 2}
+
+
+def strongest_digest(challenges: list[Challenge]) -> Challenge | None:
+    """Return the answerable Digest challenge with the strongest algorithm, if any.
+
+    SHA-256 wins over MD5 whatever the order the device listed them in; among equals the
+    device's first is taken.
+    """
+    candidates = [c for c in challenges if c.scheme == "digest" and digest_supported(c)]
+    return max(
+        candidates,
+        key=lambda c: _STRENGTH[c.params.get("algorithm", "MD5").upper()],
+        default=None,
+    )
 
 
 class DigestAuth:

@@ -1,8 +1,15 @@
 """HTTP transport of the VAPIX client: one injected aiohttp session, auth, timeouts, errors.
 
-Every request goes through `VapixClient.request`, which answers Digest or Basic challenges,
-maps HTTP statuses and transport failures to the client's exceptions, and never lets a URL
-(whose query may hold a passphrase or a share password) into a log line or an exception.
+Every request goes through `VapixClient.request` (or `VapixClient.stream`), which answers
+Digest or Basic challenges, maps HTTP statuses and transport failures to the client's
+exceptions, and never lets a URL (whose query may hold a passphrase or a share password) into a
+log line or an exception, nor chains an aiohttp exception that holds one.
+
+Authentication rules: the strongest Digest algorithm offered is answered (SHA-256 before MD5);
+Basic is never sent over plain HTTP (`VapixInsecureAuthError`); once Digest has been used (or
+with ``require_digest=True``) a Basic-only challenge is refused (`VapixAuthDowngradeError`).
+Over HTTPS without verification, a pinned certificate fingerprint (``ssl_fingerprint=``) is
+checked on every connection (`VapixCertificateMismatchError`).
 """
 
 from __future__ import annotations
@@ -16,22 +23,31 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from .auth import Challenge, DigestAuth, basic_header, digest_supported, parse_challenges
+from .auth import Challenge, DigestAuth, basic_header, parse_challenges, strongest_digest
+from .body import MAX_RESPONSE_BYTES, read_capped
 from .errors import (
-    VapixConnectionError,
+    VapixAuthDowngradeError,
     VapixForbiddenError,
     VapixHttpError,
+    VapixInsecureAuthError,
     VapixNotSupportedError,
-    VapixTimeoutError,
     VapixUnauthorizedError,
 )
+from .stream import Stream
+from .tls import normalize_fingerprint
+from .transport_errors import TRANSPORT_ERRORS, connect_error
 
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0
 _STREAM_READ_BUFFER = 1 << 20
+# Compressed answers are not asked for and not inflated: a small compressed body could
+# inflate past every bound before the client reads a byte of it.
+_HEADERS = {"Accept-Encoding": "identity"}
 
 Params = Mapping[str, object]  # values are sent with str(); None leaves the key out
+
+__all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "Params", "Response", "Stream", "VapixClient"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +73,43 @@ class VapixClient:
         protocol: str = "http",
         verify_ssl: bool = True,
         request_timeout: float = DEFAULT_TIMEOUT,
+        ssl_fingerprint: str | None = None,
+        require_digest: bool = False,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
-        """Describe the device; nothing is sent until the first request."""
+        """Describe the device; nothing is sent until the first request.
+
+        Args:
+            session: The aiohttp session to use (never closed here).
+            host: Host name or address of the device.
+            username: Account name.
+            password: Account password.
+            port: TCP port (default: the protocol's).
+            protocol: ``http`` or ``https``.
+            verify_ssl: Verify the device's certificate (HTTPS).
+            request_timeout: Seconds for a request (streams: for connecting and each read).
+            ssl_fingerprint: SHA-256 of the device's certificate (hex, colons tolerated) to
+                pin; used for HTTPS without verification, ignored otherwise.
+            require_digest: Refuse Basic authentication even over HTTPS (the device is known
+                to use Digest).
+            max_response_bytes: The largest XML, JSON or text answer read.
+        """
         if protocol not in ("http", "https"):
             raise ValueError("protocol must be http or https")
+        if max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be positive")
         self._session = session
         self._username = username
         self._password = password
         self._base = URL.build(scheme=protocol, host=host, port=port)
-        self._ssl = verify_ssl
+        self._fingerprint = normalize_fingerprint(ssl_fingerprint) if ssl_fingerprint else None
+        self._ssl: bool | aiohttp.Fingerprint = verify_ssl
+        if protocol == "https" and not verify_ssl and self._fingerprint is not None:
+            self._ssl = aiohttp.Fingerprint(bytes.fromhex(self._fingerprint))
         self._timeout = request_timeout
+        self._max_response_bytes = max_response_bytes
+        self._require_digest = require_digest
+        self._used_digest = False
         self._digest: DigestAuth | None = None
         self._basic = False
 
@@ -74,6 +117,20 @@ class VapixClient:
     def base_url(self) -> str:
         """The device's base URL (scheme, host and port), without credentials."""
         return str(self._base)
+
+    @property
+    def used_digest(self) -> bool:
+        """Whether the device has accepted Digest authentication from this client.
+
+        Worth remembering: a client made later with ``require_digest=True`` refuses to fall
+        back to Basic.
+        """
+        return self._used_digest
+
+    @property
+    def ssl_fingerprint(self) -> str | None:
+        """The pinned certificate fingerprint (lower-case hex SHA-256), if pinning is in use."""
+        return self._fingerprint if isinstance(self._ssl, aiohttp.Fingerprint) else None
 
     def _url(self, path: str, params: Params | None) -> URL:
         query = {key: str(value) for key, value in (params or {}).items() if value is not None}
@@ -87,59 +144,67 @@ class VapixClient:
         return None
 
     def _adopt(self, challenges: list[Challenge]) -> bool:
-        """Take the best challenge the device offered. False when none can be answered."""
-        for challenge in challenges:
-            if challenge.scheme == "digest" and digest_supported(challenge):
-                self._digest = DigestAuth(self._username, self._password, challenge)
-                self._basic = False
-                return True
-        if any(challenge.scheme == "basic" for challenge in challenges):
-            self._digest = None
-            self._basic = True
-            return True
-        return False
+        """Take the best challenge the device offered. False when none can be answered.
 
-    async def _send(
-        self,
-        method: str,
-        url: URL,
-        *,
-        json: Any = None,
-        stream: bool,
+        Raises:
+            VapixAuthDowngradeError: Basic only, after Digest was used or when required.
+            VapixInsecureAuthError: Basic only, over plain HTTP.
+        """
+        digest = strongest_digest(challenges)
+        if digest is not None:
+            self._digest = DigestAuth(self._username, self._password, digest)
+            self._basic = False
+            return True
+        if not any(challenge.scheme == "basic" for challenge in challenges):
+            return False
+        if self._require_digest or self._used_digest:
+            raise VapixAuthDowngradeError
+        if self._base.scheme != "https":
+            raise VapixInsecureAuthError
+        self._digest = None
+        self._basic = True
+        return True
+
+    async def _attempt(
+        self, method: str, url: URL, headers: dict[str, str], json: Any, stream: bool
     ) -> aiohttp.ClientResponse:
-        """Send with auth, answering at most two challenges; the caller releases the response."""
+        """Send once; a transport failure raises the client's error with no chained cause."""
         timeout = (
             aiohttp.ClientTimeout(total=None, connect=self._timeout, sock_read=self._timeout)
             if stream
             else aiohttp.ClientTimeout(total=self._timeout)
         )
+        try:
+            return await self._session.request(
+                method,
+                url,
+                json=json,
+                headers=headers,
+                ssl=self._ssl,
+                timeout=timeout,
+                allow_redirects=False,
+                auto_decompress=False,
+                read_bufsize=_STREAM_READ_BUFFER if stream else 2**16,
+            )
+        except TRANSPORT_ERRORS as err:
+            error = connect_error(err, self.base_url, self._fingerprint)
+        # Raised here, outside the except block: neither __cause__ nor __context__ holds
+        # aiohttp's exception, whose text carries the whole URL with its query.
+        raise error from None
+
+    async def _send(
+        self, method: str, url: URL, *, json: Any = None, stream: bool
+    ) -> aiohttp.ClientResponse:
+        """Send with auth, answering at most two challenges; the caller releases the response."""
         answered_fresh = False
         for _ in range(3):
-            headers: dict[str, str] = {}
+            headers = dict(_HEADERS)
             if (authorization := self._auth_header(method, url)) is not None:
                 headers["Authorization"] = authorization
-            try:
-                response = await self._session.request(
-                    method,
-                    url,
-                    json=json,
-                    headers=headers,
-                    ssl=self._ssl,
-                    timeout=timeout,
-                    allow_redirects=False,
-                    read_bufsize=_STREAM_READ_BUFFER if stream else 2**16,
-                )
-            except TimeoutError as err:
-                raise VapixTimeoutError(f"timeout talking to {self.base_url}") from err
-            except aiohttp.ClientSSLError as err:
-                raise VapixConnectionError(
-                    f"TLS error talking to {self.base_url}: {type(err).__name__}"
-                ) from err
-            except (aiohttp.ClientError, OSError) as err:
-                raise VapixConnectionError(
-                    f"cannot reach {self.base_url}: {type(err).__name__}"
-                ) from err
+            response = await self._attempt(method, url, headers, json, stream)
             if response.status != 401:
+                if self._digest is not None and authorization is not None:
+                    self._used_digest = True
                 return response
             challenges = parse_challenges(response.headers.getall("WWW-Authenticate", []))
             response.release()
@@ -177,21 +242,15 @@ class VapixClient:
         """Send a request and return the whole (small) response.
 
         HTTP errors raise: 401 `VapixUnauthorizedError`, 403 `VapixForbiddenError`,
-        404 `VapixNotSupportedError`, others `VapixHttpError`.
+        404 `VapixNotSupportedError`, others `VapixHttpError`. An answer larger than
+        ``max_response_bytes`` raises `VapixResponseTooLargeError`.
         """
         url = self._url(path, params)
         _LOGGER.debug("%s %s", method, path)
         response = await self._send(method, url, json=json, stream=False)
         try:
             self._raise_for_status(response)
-            try:
-                body = await response.read()
-            except TimeoutError as err:
-                raise VapixTimeoutError(f"timeout reading from {self.base_url}") from err
-            except (aiohttp.ClientError, OSError) as err:
-                raise VapixConnectionError(
-                    f"connection to {self.base_url} broke: {type(err).__name__}"
-                ) from err
+            body = await read_capped(response, self._max_response_bytes, self.base_url)
         finally:
             response.release()
         content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
@@ -205,73 +264,6 @@ class VapixClient:
         response = await self._send("GET", url, stream=True)
         try:
             self._raise_for_status(response)
-            yield Stream(response, self.base_url)
+            yield Stream(response, self.base_url, self._timeout)
         finally:
             response.close()
-
-
-class Stream:
-    """A response body read in chunks, with transport errors mapped to the client's."""
-
-    def __init__(self, response: aiohttp.ClientResponse, base_url: str) -> None:
-        """Wrap an open response."""
-        self._response = response
-        self._base_url = base_url
-
-    @property
-    def content_type(self) -> str:
-        """The media type, lower-case, without parameters."""
-        header = self._response.headers.get("Content-Type", "")
-        return header.split(";", 1)[0].strip().lower()
-
-    @property
-    def content_length(self) -> int | None:
-        """The announced length, if any."""
-        return self._response.content_length
-
-    @property
-    def content_disposition_filename(self) -> str | None:
-        """The file name of Content-Disposition, if any."""
-        disposition = self._response.content_disposition
-        return disposition.filename if disposition is not None else None
-
-    async def read_all(self, limit: int) -> bytes:
-        """Read a small body (an error document) of at most `limit` bytes."""
-        chunks: list[bytes] = []
-        total = 0
-        try:
-            while total < limit:  # read() returns what has arrived, not necessarily all
-                chunk = await self._response.content.read(limit - total)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                total += len(chunk)
-        except (aiohttp.ClientError, OSError, TimeoutError) as err:
-            raise VapixConnectionError(
-                f"connection to {self._base_url} broke: {type(err).__name__}"
-            ) from err
-        return b"".join(chunks)
-
-    async def iter_chunks(self) -> AsyncIterator[bytes]:
-        """Yield the body as it arrives, in the chunks the connection delivered.
-
-        No chunk is joined or copied here (the cheapest way through aiohttp); the read buffer
-        bounds a chunk's size. A connection that breaks, or ends before the announced length,
-        raises `VapixConnectionError`.
-        """
-        received = 0
-        try:
-            async for chunk in self._response.content.iter_any():
-                received += len(chunk)
-                yield chunk
-        except TimeoutError as err:
-            raise VapixTimeoutError(f"timeout reading from {self._base_url}") from err
-        except (aiohttp.ClientError, OSError) as err:
-            raise VapixConnectionError(
-                f"connection to {self._base_url} broke after {received} bytes: {type(err).__name__}"
-            ) from err
-        expected = self.content_length
-        if expected is not None and received != expected:
-            raise VapixConnectionError(
-                f"connection to {self._base_url} ended after {received} of {expected} bytes"
-            )

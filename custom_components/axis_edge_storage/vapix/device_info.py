@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .api import ApiHandler
+from .body import parse_off_loop
 from .errors import (
     Api,
     VapixHttpError,
@@ -106,15 +107,13 @@ class DeviceInfoApi(ApiHandler):
         except (VapixNotSupportedError, VapixHttpError):
             return await self._from_params()
         try:
-            return parse_basic_device_info(response.text)
+            return await parse_off_loop(response.text, parse_basic_device_info)
         except VapixRequestError:
             return await self._from_params()
 
     async def _from_params(self) -> DeviceInfo:
         values: dict[str, str] = {}
         for group in ("root.Properties.System", "root.Brand", "root.Properties.Firmware"):
-            response = await self._client.request(
-                "GET", PARAM_PATH, {"action": "list", "group": group}
-            )
-            values |= parse_params(response.text)
+            text = await self._text("GET", PARAM_PATH, {"action": "list", "group": group})
+            values |= await parse_off_loop(text, parse_params)
         return device_info_from_params(values)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .api import ApiHandler
+from .body import parse_off_loop
 from .errors import Api, VapixRequestError, VapixResponseError
 from .models import (
     CleanupPolicy,
@@ -170,6 +171,10 @@ def parse_health_json(text: str) -> tuple[DiskHealth, ...]:
     return tuple(result)
 
 
+def _parse_health_document(text: str) -> tuple[DiskHealth, ...]:
+    return parse_health_xml(parse_xml(text))
+
+
 class DiskManagementApi(ApiHandler):
     """disks/*.cgi."""
 
@@ -178,7 +183,7 @@ class DiskManagementApi(ApiHandler):
     async def list(self, disk_ids: Iterable[str] | None = None) -> tuple[Disk, ...]:
         """List all disks, or the given ones."""
         selection = ",".join(disk_ids) if disk_ids is not None else "all"
-        return parse_disks(await self._xml(f"{BASE}/list.cgi", {"diskid": selection or "all"}))
+        return await self._read(parse_disks, f"{BASE}/list.cgi", {"diskid": selection or "all"})
 
     async def format(self, disk_id: str, filesystem: str | None = None) -> int:
         """Start formatting a disk (all data is lost); return the job id."""
@@ -206,7 +211,7 @@ class DiskManagementApi(ApiHandler):
     async def job(self, job_id: int, disk_id: str) -> DiskJob:
         """Return the progress or result of a disk job."""
         params = {"jobid": job_id, "diskid": disk_id}
-        return parse_job(await self._xml(f"{BASE}/job.cgi", params))
+        return await self._read(parse_job, f"{BASE}/job.cgi", params)
 
     async def _lock(self, action: str, disk_id: str) -> None:
         root = await self._xml(f"{BASE}/lock.cgi", {"action": action, "diskid": disk_id})
@@ -237,5 +242,5 @@ class DiskManagementApi(ApiHandler):
         response = await self._client.request("GET", f"{BASE}/gethealth.cgi")
         text = response.text.lstrip()
         if response.content_type == "application/json" or text.startswith(("{", "[")):
-            return parse_health_json(text)
-        return parse_health_xml(parse_xml(text))
+            return await parse_off_loop(text, parse_health_json)
+        return await parse_off_loop(text, _parse_health_document)

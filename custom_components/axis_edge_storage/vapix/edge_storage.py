@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
+from .body import MAX_RESPONSE_BYTES
 from .client import DEFAULT_TIMEOUT, VapixClient
 from .device_info import DeviceInfoApi
 from .disk_properties import DiskPropertiesApi
@@ -19,6 +20,10 @@ class AxisEdgeStorage:
     """Edge storage of one Axis device.
 
     The aiohttp session is injected (Home Assistant's shared session) and never closed here.
+    The keywords are those of `VapixClient`: ``ssl_fingerprint`` pins the certificate of an
+    HTTPS device whose certificate is not verified, ``require_digest`` refuses Basic
+    authentication (for a device known to use Digest: see `used_digest`),
+    ``max_response_bytes`` caps every XML, JSON and text answer.
     """
 
     def __init__(
@@ -32,6 +37,9 @@ class AxisEdgeStorage:
         protocol: str = "http",
         verify_ssl: bool = True,
         request_timeout: float = DEFAULT_TIMEOUT,
+        ssl_fingerprint: str | None = None,
+        require_digest: bool = False,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         """Describe the device; nothing is sent until the first call."""
         self.client = VapixClient(
@@ -43,6 +51,9 @@ class AxisEdgeStorage:
             protocol=protocol,
             verify_ssl=verify_ssl,
             request_timeout=request_timeout,
+            ssl_fingerprint=ssl_fingerprint,
+            require_digest=require_digest,
+            max_response_bytes=max_response_bytes,
         )
         self.device_info = DeviceInfoApi(self.client)
         self.params = ParamApi(self.client)
@@ -52,3 +63,8 @@ class AxisEdgeStorage:
         self.recordings = RecordingApi(self.client)
         self.exports = ExportApi(self.client)
         self.storage_limits = StorageLimitApi(self.client)
+
+    @property
+    def used_digest(self) -> bool:
+        """Whether the device accepted Digest authentication (persist it: `require_digest`)."""
+        return self.client.used_digest

@@ -132,7 +132,47 @@ class VapixTimeoutError(VapixConnectionError):
 
 
 class VapixUnauthorizedError(VapixError):
-    """The device rejected the credentials (HTTP 401)."""
+    """The device rejected the credentials (HTTP 401), or the client refused to send them."""
+
+
+class VapixInsecureAuthError(VapixUnauthorizedError):
+    """The device asks for Basic authentication over plain HTTP; nothing was sent."""
+
+    def __init__(self) -> None:
+        """Say what happened and what to do."""
+        super().__init__(
+            "the camera asks for Basic authentication over plain HTTP, which would send the "
+            "password readable; use HTTPS or enable Digest on the camera"
+        )
+
+
+class VapixAuthDowngradeError(VapixUnauthorizedError):
+    """The device used Digest before and now asks for Basic only; nothing was sent."""
+
+    def __init__(self) -> None:
+        """Say what happened."""
+        super().__init__(
+            "the camera used Digest authentication before and now asks for Basic only; "
+            "the password was not sent (something may stand between Home Assistant and the "
+            "camera)"
+        )
+
+
+class VapixCertificateMismatchError(VapixUnauthorizedError):
+    """The device's TLS certificate is not the one pinned; nothing was sent.
+
+    Attributes:
+        fingerprint: The lower-case hex SHA-256 of the certificate the device presented now.
+        expected: The lower-case hex SHA-256 that was pinned.
+    """
+
+    def __init__(self, fingerprint: str, expected: str) -> None:
+        """Keep both fingerprints; the message shows nothing else."""
+        self.fingerprint = fingerprint
+        self.expected = expected
+        super().__init__(
+            f"the camera's TLS certificate changed: SHA-256 {fingerprint}, expected {expected}"
+        )
 
 
 class VapixForbiddenError(VapixError):
@@ -145,6 +185,33 @@ class VapixNotSupportedError(VapixError):
 
 class VapixResponseError(VapixError):
     """The device answered something the client cannot read (malformed or unexpected)."""
+
+
+def _size(size: int) -> str:
+    mib = 1024 * 1024
+    if size % mib == 0:
+        return f"{size // mib} MiB"
+    if size % 1024 == 0:
+        return f"{size // 1024} KiB"
+    return f"{size} bytes"
+
+
+class VapixResponseTooLargeError(VapixResponseError):
+    """The device's answer is larger than the client reads (it is not read further).
+
+    Attributes:
+        limit: The most bytes the client reads of such an answer.
+        announced: The Content-Length the device announced, if it did.
+    """
+
+    def __init__(self, limit: int, announced: int | None = None) -> None:
+        """Keep the limit and the announced length."""
+        self.limit = limit
+        self.announced = announced
+        text = f"the camera's answer exceeded {_size(limit)}"
+        if announced is not None:
+            text += f" (it announced {announced} bytes)"
+        super().__init__(text)
 
 
 class VapixHttpError(VapixError):

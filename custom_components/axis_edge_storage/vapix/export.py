@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from .api import SCHEMA_VERSION, ApiHandler
-from .client import Stream
+from .body import parse_off_loop
 from .errors import Api, VapixRequestError, VapixResponseError
 from .models import (
     ExportCapabilities,
@@ -17,6 +17,7 @@ from .models import (
     ExportProperties,
     SchemaVersion,
 )
+from .stream import Stream
 from .xml import (
     Node,
     format_time,
@@ -216,7 +217,7 @@ class ExportApi(ApiHandler):
         async with self._client.stream(f"{BASE}/exportrecording.cgi", params) as stream:
             if stream.content_type not in _MEDIA_TYPES:
                 body = await stream.read_all(_ERROR_BODY_LIMIT)
-                root = parse_xml(body)
+                root = await parse_off_loop(body, parse_xml)
                 raise_for_error(self.api, root)
                 raise VapixResponseError(
                     f"exportrecording.cgi answered {stream.content_type or 'no content type'}"
@@ -257,5 +258,7 @@ class ExportApi(ApiHandler):
     async def job_status(self, job_id: int) -> ExportJobStatus:
         """Return the status of an export-to-external job."""
         params = {"schemaversion": SCHEMA_VERSION, "jobid": job_id}
-        response = await self._client.request("GET", f"{BASE}/getjobstatus.cgi", params)
-        return parse_job_status(job_id, parse_xml(response.text))
+        text = await self._text("GET", f"{BASE}/getjobstatus.cgi", params)
+        return await parse_off_loop(
+            text, lambda document: parse_job_status(job_id, parse_xml(document))
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .api import SCHEMA_VERSION, ApiHandler
+from .body import parse_off_loop
 from .errors import Api, VapixRequestError, VapixResponseError
 from .models import NetworkShare, SchemaVersion, ShareJob
 from .xml import Node, parse_xml, raise_for_error, require, to_int, to_str
@@ -78,7 +79,8 @@ class NetworkShareApi(ApiHandler):
     async def list(self, share_ids: Iterable[str] | None = None) -> tuple[NetworkShare, ...]:
         """List all network shares, or the given ones."""
         selection = ",".join(share_ids) if share_ids is not None else "all"
-        return parse_shares(await self._call("list.cgi", shareid=selection or "all"))
+        params = {"schemaversion": SCHEMA_VERSION, "shareid": selection or "all"}
+        return await self._read(parse_shares, f"{BASE}/list.cgi", params)
 
     async def add(
         self,
@@ -172,8 +174,10 @@ class NetworkShareApi(ApiHandler):
     async def job(self, job_id: str) -> ShareJob:
         """Return the progress or result of a share test job."""
         params = {"schemaversion": SCHEMA_VERSION, "jobid": job_id}
-        response = await self._client.request("GET", f"{BASE}/job.cgi", params)
-        return parse_share_job(job_id, parse_xml(response.text))
+        text = await self._text("GET", f"{BASE}/job.cgi", params)
+        return await parse_off_loop(
+            text, lambda document: parse_share_job(job_id, parse_xml(document))
+        )
 
     async def schema_versions(self) -> tuple[SchemaVersion, ...]:
         """Return the XML schema versions of the Network share API."""

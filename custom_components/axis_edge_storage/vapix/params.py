@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Mapping
 
 from .api import ApiHandler
+from .body import parse_off_loop
 from .errors import Api, VapixNotSupportedError, VapixRequestError
 from .models import Capabilities
 from .xml import to_bool, to_int
@@ -61,8 +62,8 @@ class ParamApi(ApiHandler):
 
     async def list_group(self, group: str) -> dict[str, str]:
         """Return the parameters of a group; an unknown group gives an empty dict."""
-        response = await self._client.request("GET", PATH, {"action": "list", "group": group})
-        return parse_params(response.text)
+        text = await self._text("GET", PATH, {"action": "list", "group": group})
+        return await parse_off_loop(text, parse_params)
 
     async def update(self, values: Mapping[str, str]) -> None:
         """Update parameters (for example `root.Storage.S0.FriendlyName`)."""

@@ -153,7 +153,7 @@ class RecordingApi(ApiHandler):
             "maxnumberofresults": max_results,
             "startatresultnumber": start_at,
         }
-        return parse_recordings(await self._xml(f"{BASE}/list.cgi", params))
+        return await self._read(parse_recordings, f"{BASE}/list.cgi", params)
 
     async def list(
         self,

@@ -4,7 +4,8 @@ Real devices differ from the documentation: namespaces come and go, wrappers are
 missing, booleans are yes/no, true/false or upper-case, numbers have negative sentinels. The
 helpers here look elements up by local name at any depth, ignore namespaces and unknown
 attributes, and never turn a parse failure into an empty result: malformed input raises
-`VapixResponseError`.
+`VapixResponseError`. A document that declares a DTD or an entity is refused before it is
+parsed, whatever the xmltodict version (before 1.0 it expands internal entities).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+from xml.parsers import expat
 from xml.parsers.expat import ExpatError
 
 import xmltodict
@@ -80,18 +82,62 @@ def _build(tag: str, value: Any) -> Node:
     return Node(_local(tag), attrs, text, tuple(children))
 
 
+# Any DTD is refused: VAPIX answers never hold one, and an internal entity can expand to
+# gigabytes ("billion laughs"). XML allows no space after "<!"; refusing one costs nothing.
+_DTD_TEXT = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_DTD_BYTES = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class _DtdRefusedError(ValueError):
+    """The document declared a DTD or an entity."""
+
+
+def _refuse_dtd(*_args: object) -> None:
+    raise _DtdRefusedError
+
+
+class _GuardedExpat:
+    """Stands in for `xml.parsers.expat` in xmltodict: its parsers stop at any DTD.
+
+    The text search in `parse_xml` misses a DTD in a document of another encoding (UTF-16);
+    expat sees it once decoded. xmltodict 1.0 sets its own `EntityDeclHandler` (refusing too)
+    and leaves `StartDoctypeDeclHandler` alone; 0.13 sets neither.
+    """
+
+    @staticmethod
+    def ParserCreate(  # noqa: N802 - the name xmltodict calls
+        encoding: str | None = None, namespace_separator: str | None = None
+    ) -> expat.XMLParserType:
+        parser = expat.ParserCreate(encoding, namespace_separator)
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_dtd
+        return parser
+
+
+def _declares_dtd(text: str | bytes) -> bool:
+    if isinstance(text, bytes):
+        return _DTD_BYTES.search(text) is not None
+    return _DTD_TEXT.search(text) is not None
+
+
 def parse_xml(text: str | bytes) -> Node:
     """Parse a VAPIX XML document into a `Node` tree. Malformed input raises.
 
     Anything the parser trips over (bad syntax, an unknown declared encoding, undecodable
-    bytes, nesting deeper than the interpreter allows) is a `VapixResponseError`.
+    bytes, nesting deeper than the interpreter allows) is a `VapixResponseError`, and so is
+    any document that declares a DTD or an entity (refused before parsing).
     """
+    refused = "the device's XML declares a DTD or entities, which are refused"
+    if _declares_dtd(text):
+        raise VapixResponseError(refused)
     try:
-        document = xmltodict.parse(text, disable_entities=True)
+        document = xmltodict.parse(text, disable_entities=True, expat=_GuardedExpat)
         if not isinstance(document, dict) or len(document) != 1:
             raise VapixResponseError("malformed XML from the device: no root element")
         ((tag, value),) = document.items()
         return _build(tag, value)
+    except _DtdRefusedError:
+        raise VapixResponseError(refused) from None
     except (ExpatError, ValueError, TypeError, LookupError, AttributeError, RecursionError) as err:
         # UnicodeError is a ValueError; LookupError covers an unknown declared encoding.
         raise VapixResponseError(f"malformed XML from the device: {type(err).__name__}") from None

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -16,19 +23,26 @@ from homeassistant.const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
-from .connection import create_device
+from .connection import (
+    async_fetch_fingerprint,
+    create_device,
+    format_fingerprint,
+    pins_certificate,
+)
 from .const import (
     AXIS_MAC_PREFIXES,
     CONF_EXPORT_FOLDER,
     CONF_EXPORT_RETENTION_DAYS,
     CONF_LINK_VALIDITY_HOURS,
     CONF_PROTOCOL,
+    CONF_REQUIRE_DIGEST,
+    CONF_SSL_FINGERPRINT,
     DEFAULT_LINK_VALIDITY_HOURS,
     DEFAULT_PORTS,
     DEFAULT_RETENTION_DAYS,
@@ -46,8 +60,11 @@ from .const import (
 from .coordinator import AxisEdgeStorageConfigEntry
 from .vapix import (
     DeviceInfo,
+    VapixAuthDowngradeError,
+    VapixCertificateMismatchError,
     VapixError,
     VapixForbiddenError,
+    VapixInsecureAuthError,
     VapixNotSupportedError,
     VapixUnauthorizedError,
 )
@@ -57,12 +74,34 @@ class NotSupportedError(Exception):
     """The device has no edge storage."""
 
 
-async def _async_validate(flow: ConfigFlow, data: Mapping[str, Any]) -> DeviceInfo:
-    """Connect, check credentials, role and edge storage; return the device identity.
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """A device that answered: its identity and the entry data it was validated with."""
 
-    Raises VapixError (connection, credentials, role) or NotSupportedError.
+    info: DeviceInfo
+    data: dict[str, Any]
+
+    @property
+    def fingerprint(self) -> str | None:
+        """The pinned certificate fingerprint, if the connection pins one."""
+        fingerprint: str | None = self.data.get(CONF_SSL_FINGERPRINT)
+        return fingerprint
+
+
+async def _async_validate(hass: HomeAssistant, data: Mapping[str, Any]) -> Validated:
+    """Connect, check credentials, role and edge storage; return the identity and data.
+
+    Over HTTPS without certificate verification and without a given fingerprint, the
+    certificate the device presents now is trusted (and pinned for every request): trust on
+    first use. A device that answers Digest is remembered to require it.
+    Raises VapixError (connection, certificate, credentials, role) or NotSupportedError.
     """
-    device = create_device(flow.hass, data)
+    data = dict(data)
+    if not pins_certificate(data):
+        data.pop(CONF_SSL_FINGERPRINT, None)
+    elif not data.get(CONF_SSL_FINGERPRINT):
+        data[CONF_SSL_FINGERPRINT] = await async_fetch_fingerprint(data)
+    device = create_device(hass, data)
     info = await device.device_info.get()
     capabilities = await device.params.capabilities()
     if not capabilities.local_storage:
@@ -72,7 +111,19 @@ async def _async_validate(flow: ConfigFlow, data: Mapping[str, Any]) -> DeviceIn
         await device.disks.list()
     except VapixNotSupportedError as err:
         raise NotSupportedError from err
-    return info
+    if device.used_digest:
+        data[CONF_REQUIRE_DIGEST] = True
+    return Validated(info, data)
+
+
+def _create_placeholders(validated: Validated) -> dict[str, Any]:
+    """How a new entry is finished: with the trusted certificate shown, if one is pinned."""
+    if validated.fingerprint is None:
+        return {}
+    return {
+        "description": "certificate_pinned",
+        "description_placeholders": {"fingerprint": format_fingerprint(validated.fingerprint)},
+    }
 
 
 def _with_port(user_input: Mapping[str, Any]) -> dict[str, Any]:
@@ -131,6 +182,8 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Start empty; discovery fills the connection."""
         self._discovered: dict[str, Any] = {}
+        # A certificate the device presents that the entry does not trust yet (reauth).
+        self._fingerprint: str | None = None
 
     @staticmethod
     @callback
@@ -140,12 +193,20 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_try(
         self, data: Mapping[str, Any], errors: dict[str, str]
-    ) -> DeviceInfo | ConfigFlowResult | None:
-        """Validate; fill `errors` and return None, or abort, or return the identity."""
+    ) -> Validated | ConfigFlowResult | None:
+        """Validate; fill `errors` and return None, or abort, or return the validated device."""
         try:
-            return await _async_validate(self, data)
+            return await _async_validate(self.hass, data)
         except (NotSupportedError, VapixNotSupportedError):
             return self.async_abort(reason="not_supported")
+        except VapixCertificateMismatchError as err:
+            # Another certificate than the one fetched or trusted: never taken silently.
+            self._fingerprint = err.fingerprint
+            errors["base"] = "certificate_changed"
+        except VapixInsecureAuthError:
+            errors["base"] = "insecure_auth"
+        except VapixAuthDowngradeError:
+            errors["base"] = "auth_downgrade"
         except VapixUnauthorizedError:
             errors["base"] = "invalid_auth"
         except VapixForbiddenError:
@@ -163,16 +224,21 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             user_input = _with_port(user_input)
             result = await self._async_try(user_input, errors)
-            if isinstance(result, DeviceInfo):
-                await self.async_set_unique_id(result.serial)
-                self._abort_if_unique_id_configured(
-                    updates={
-                        CONF_HOST: user_input[CONF_HOST],
-                        CONF_PORT: user_input[CONF_PORT],
-                        CONF_PROTOCOL: user_input[CONF_PROTOCOL],
-                    }
+            if isinstance(result, Validated):
+                await self.async_set_unique_id(result.info.serial)
+                # The known camera follows its new address; its pinned certificate stays (a
+                # new one is confirmed in a reauth) and a Digest requirement is only added.
+                updates = {
+                    CONF_HOST: user_input[CONF_HOST],
+                    CONF_PORT: user_input[CONF_PORT],
+                    CONF_PROTOCOL: user_input[CONF_PROTOCOL],
+                }
+                if result.data.get(CONF_REQUIRE_DIGEST):
+                    updates[CONF_REQUIRE_DIGEST] = True
+                self._abort_if_unique_id_configured(updates=updates)
+                return self.async_create_entry(
+                    title=_title(result.info), data=result.data, **_create_placeholders(result)
                 )
-                return self.async_create_entry(title=_title(result), data=user_input)
             if result is not None:
                 return result
         schema = vol.Schema({**_connection_schema(user_input or {}), **_credentials_schema()})
@@ -202,7 +268,9 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         if host.startswith("169.254."):
             return self.async_abort(reason="link_local_address")
         await self.async_set_unique_id(serial)
-        # A known device moved: follow it (the entry reloads when the host changed).
+        # A known device moved: follow it (the entry reloads when the host changed). Its
+        # pinned certificate and Digest requirement stay: a device at the new address that
+        # presents another certificate or asks for Basic is refused until the user confirms.
         self._abort_if_unique_id_configured(updates={CONF_HOST: host})
         protocol = PROTOCOL_HTTPS if port == DEFAULT_PORTS[PROTOCOL_HTTPS] else PROTOCOL_HTTP
         self._discovered = {
@@ -220,12 +288,13 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         """Confirm a discovered device and give its credentials."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            data = {**self._discovered, **user_input}
-            result = await self._async_try(data, errors)
-            if isinstance(result, DeviceInfo):
-                if result.serial != self.unique_id:
+            result = await self._async_try({**self._discovered, **user_input}, errors)
+            if isinstance(result, Validated):
+                if result.info.serial != self.unique_id:
                     return self.async_abort(reason="wrong_device")
-                return self.async_create_entry(title=_title(result), data=data)
+                return self.async_create_entry(
+                    title=_title(result.info), data=result.data, **_create_placeholders(result)
+                )
             if result is not None:
                 return result
         return self.async_show_form(
@@ -244,33 +313,67 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         """Validate an entry's data with `user_input` applied; update, reload and abort.
 
         Returns None (with `errors` filled) when the user must try again. Another device at
-        the address aborts with `wrong_device`.
+        the address aborts with `wrong_device`. The entry keeps what it was validated with:
+        the pinned certificate and the Digest requirement.
         """
         result = await self._async_try({**entry.data, **user_input}, errors)
-        if not isinstance(result, DeviceInfo):
+        if not isinstance(result, Validated):
             return result
-        await self.async_set_unique_id(result.serial)
+        await self.async_set_unique_id(result.info.serial)
         self._abort_if_unique_id_mismatch(reason="wrong_device")
-        return self.async_update_reload_and_abort(entry, data_updates=user_input)
+        if self.source == SOURCE_REAUTH or result.fingerprint is None:
+            return self.async_update_reload_and_abort(entry, data=result.data)
+        # A reconfigured HTTPS connection trusts the certificate it found: say which.
+        self.hass.config_entries.async_update_entry(entry, data=result.data)
+        self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return self.async_abort(
+            reason="reconfigure_successful_pinned",
+            description_placeholders={"fingerprint": format_fingerprint(result.fingerprint)},
+        )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """The device rejected the stored credentials."""
+        """The device rejected the stored credentials, or presents another certificate."""
+        if pins_certificate(entry_data):
+            # An unreachable device is asked for credentials; the certificate is checked
+            # (pinned) when they are.
+            with suppress(VapixError):
+                fingerprint = await async_fetch_fingerprint(entry_data)
+                if fingerprint != entry_data.get(CONF_SSL_FINGERPRINT):
+                    self._fingerprint = fingerprint
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for new credentials."""
+        return await self._async_reauth(user_input)
+
+    async def async_step_reauth_certificate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the certificate the device presents now; trust it with the credentials."""
+        return await self._async_reauth(user_input)
+
+    async def _async_reauth(self, user_input: dict[str, Any] | None) -> ConfigFlowResult:
+        """The reauth form: credentials, and the new certificate when there is one."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
-        if user_input is not None and (
-            result := await self._async_update_entry(entry, user_input, errors)
-        ):
-            return result
+        if user_input is not None:
+            updates = dict(user_input)
+            if self._fingerprint is not None:
+                # Validated pinned to exactly the certificate the user was shown.
+                updates[CONF_SSL_FINGERPRINT] = self._fingerprint
+            if result := await self._async_update_entry(entry, updates, errors):
+                return result
+        placeholders = {"name": entry.title}
+        step_id = "reauth_confirm"
+        if self._fingerprint is not None:
+            step_id = "reauth_certificate"
+            placeholders["fingerprint"] = format_fingerprint(self._fingerprint)
         return self.async_show_form(
-            step_id="reauth_confirm",
+            step_id=step_id,
             data_schema=vol.Schema(_credentials_schema(entry.data[CONF_USERNAME])),
-            description_placeholders={"name": entry.title},
+            description_placeholders=placeholders,
             errors=errors,
         )
 
@@ -282,7 +385,9 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input = _with_port(user_input)
-            if result := await self._async_update_entry(entry, user_input, errors):
+            # The certificate at the (new) address is fetched and shown, not the old one kept.
+            updates = {**user_input, CONF_SSL_FINGERPRINT: None}
+            if result := await self._async_update_entry(entry, updates, errors):
                 return result
         return self.async_show_form(
             step_id="reconfigure",

@@ -13,6 +13,11 @@ CONF_PROTOCOL: Final = "protocol"
 CONF_EXPORT_FOLDER: Final = "export_folder"
 CONF_EXPORT_RETENTION_DAYS: Final = "export_retention_days"
 CONF_LINK_VALIDITY_HOURS: Final = "link_validity_hours"
+# Entry data of the connection's security: the SHA-256 fingerprint (lower-case hex) of the
+# certificate trusted on first use (HTTPS without certificate verification), and whether the
+# device answered Digest once, after which a Basic-only challenge is refused.
+CONF_SSL_FINGERPRINT: Final = "ssl_fingerprint"
+CONF_REQUIRE_DIGEST: Final = "require_digest"
 
 PROTOCOL_HTTP: Final = "http"
 PROTOCOL_HTTPS: Final = "https"

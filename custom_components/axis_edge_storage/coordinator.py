@@ -21,6 +21,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .connection import async_remember_security, format_fingerprint
 from .const import (
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
@@ -44,8 +45,11 @@ from .vapix import (
     Recording,
     RecordingStatus,
     StorageLimit,
+    VapixAuthDowngradeError,
+    VapixCertificateMismatchError,
     VapixError,
     VapixForbiddenError,
+    VapixInsecureAuthError,
     VapixNotSupportedError,
     VapixRequestError,
     VapixUnauthorizedError,
@@ -135,6 +139,7 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
         self._slow_read_at: datetime | None = None
         self._slow_stale = True
         self._health_supported = True
+        self._security_remembered = False
 
     @property
     def serial(self) -> str:
@@ -184,6 +189,9 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
             slow=self._slow,
         )
         self._remove_stale_devices(data)
+        if not self._security_remembered:
+            self._security_remembered = True
+            await async_remember_security(self.hass, self.config_entry, self.device)
         return data
 
     async def _read_health(self) -> tuple[DiskHealth, ...]:
@@ -263,6 +271,18 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
                 )
 
     def _translate(self, err: VapixError) -> Exception:
+        if isinstance(err, VapixCertificateMismatchError):
+            return ConfigEntryAuthFailed(
+                translation_domain=DOMAIN,
+                translation_key="certificate_changed",
+                translation_placeholders={"fingerprint": format_fingerprint(err.fingerprint)},
+            )
+        if isinstance(err, VapixAuthDowngradeError):
+            return ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_downgrade"
+            )
+        if isinstance(err, VapixInsecureAuthError):
+            return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="insecure_auth")
         if isinstance(err, VapixUnauthorizedError):
             return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
         if isinstance(err, VapixForbiddenError):

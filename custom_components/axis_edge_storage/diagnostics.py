@@ -11,11 +11,14 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
+from .const import CONF_SSL_FINGERPRINT
 from .coordinator import AxisEdgeStorageConfigEntry
 
-# Secrets and what identifies the owner's network or accounts.
+# Secrets and what identifies the owner's network, devices or accounts (a pinned certificate's
+# fingerprint identifies the camera like its serial; that one is pinned still shows).
 TO_REDACT = {
     CONF_PASSWORD,
+    CONF_SSL_FINGERPRINT,
     CONF_USERNAME,
     CONF_HOST,
     "serial",

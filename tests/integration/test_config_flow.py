@@ -76,7 +76,7 @@ async def test_user_creates_entry(hass: HomeAssistant, sim: Simulator) -> None:
     result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input(sim))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == TITLE
-    assert result["data"] == entry_data(sim)
+    assert result["data"] == {**entry_data(sim), "require_digest": True}
     assert result["result"].unique_id == SERIAL
 
 
@@ -198,7 +198,7 @@ async def test_zeroconf_discovery_confirm(hass: HomeAssistant, sim: Simulator) -
     result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == TITLE
-    assert result["data"] == entry_data(sim)
+    assert result["data"] == {**entry_data(sim), "require_digest": True}
 
 
 async def test_zeroconf_discovery_other_serial(hass: HomeAssistant, sim: Simulator) -> None:
@@ -357,7 +357,7 @@ async def test_reconfigure(hass: HomeAssistant, start_sim: StartSim, sim: Simula
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert entry.data == entry_data(sim)
+    assert entry.data == {**entry_data(sim), "require_digest": True}
 
 
 async def test_reconfigure_other_device(

@@ -32,6 +32,11 @@ def authenticated(simulator: Simulator) -> list[str]:
     return [record.path for record in simulator.request_log if record.user is not None]
 
 
+def basic_headers(simulator: Simulator) -> int:
+    """How many requests carried an `Authorization: Basic` header."""
+    return sum(record.auth == "basic" for record in simulator.request_log)
+
+
 def reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
     """The reauthentication flows in progress."""
     return [
@@ -60,6 +65,7 @@ async def test_user_basic_over_http_refused(hass: HomeAssistant, start_sim: Star
         # The simulator never saw the credentials: every request stayed unauthenticated.
         assert sim.request_log
         assert authenticated(sim) == []
+        assert basic_headers(sim) == 0
         assert result["type"] is FlowResultType.FORM
         assert result["errors"] == {"base": "insecure_auth"}
 
@@ -71,6 +77,7 @@ async def test_user_basic_over_https_allowed(hass: HomeAssistant, start_sim: Sta
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], user_input(sim, protocol="https")
         )
+        assert basic_headers(sim) > 0
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert REQUIRE_DIGEST not in result["data"]
 
@@ -98,6 +105,7 @@ async def test_setup_basic_over_http_is_an_auth_problem(
         result = await hass.config_entries.flow.async_configure(flows[0]["flow_id"], CREDENTIALS)
         assert result["errors"] == {"base": "insecure_auth"}
         assert authenticated(sim) == []
+        assert basic_headers(sim) == 0
 
 
 async def test_digest_entry_refuses_basic_over_https(
@@ -147,6 +155,7 @@ async def test_running_entry_never_downgrades_to_basic(
         await entry.runtime_data.coordinator.async_refresh()
         await hass.async_block_till_done()
         assert [r.user for r in sim.request_log[seen:] if r.user is not None] == []
+        assert basic_headers(sim) == 0
         assert entry.runtime_data.coordinator.last_update_success is False
         assert len(reauth_flows(hass)) == 1
         # An entry made before the Digest memory learned it from the running client.

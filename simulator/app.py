@@ -34,13 +34,11 @@ from .clock import Clock
 from .config import SimulatorConfig
 from .faults import Faults, malform, truncate
 from .raw_faults import apply_raw_fault
+from .request_log import RequestLog, RequestRecord, redact
 from .state import DeviceError, DeviceState, Disk
 from .tls import certificate_fingerprint, make_ssl_context
 
 _LOGGER = logging.getLogger("simulator")
-
-#: Query arguments whose values never appear in the log.
-SECRET_ARGS = frozenset({"pass", "password", "passphrase", "newpassphrase", "oldpassphrase"})
 
 
 class MediaProfileLike(Protocol):
@@ -78,41 +76,6 @@ class MediaLike(Protocol):
         """Build (or reuse) an AES-256 zip of an export (blocking)."""
 
 
-@dataclass(frozen=True)
-class RequestRecord:
-    """One VAPIX request the simulator answered."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    user: str | None
-    status: int
-    time: datetime
-    duration: float = 0.0
-    auth: str | None = None  # the scheme presented: "basic", "digest SHA-256", ... or None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form."""
-        return {
-            "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "user": self.user,
-            "status": self.status,
-            "time": self.time.isoformat(),
-            "duration": self.duration,
-            "auth": self.auth,
-        }
-
-
-class RequestLog(list[RequestRecord]):
-    """The VAPIX requests seen so far (``/sim/`` requests are not logged)."""
-
-    def paths(self) -> list[str]:
-        """Just the request paths, in order."""
-        return [r.path for r in self]
-
-
 ALL_CGIS: list[Cgi] = [
     *cgi_disks.CGIS,
     *cgi_properties.CGIS,
@@ -122,10 +85,6 @@ ALL_CGIS: list[Cgi] = [
     *cgi_export.CGIS,
     *cgi_params.CGIS,
 ]
-
-
-def _redact(query: dict[str, str]) -> str:
-    return "&".join(f"{k}={'***' if k in SECRET_ARGS else v}" for k, v in query.items())
 
 
 @dataclass
@@ -250,7 +209,7 @@ class Simulator:
             user or "-",
             request.method,
             request.path,
-            f"?{_redact(query)}" if query else "",
+            f"?{redact(query)}" if query else "",
             status,
             duration * 1000,
         )

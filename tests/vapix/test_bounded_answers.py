@@ -22,6 +22,7 @@ from custom_components.axis_edge_storage.vapix import (
 )
 from custom_components.axis_edge_storage.vapix import disks as disks_module
 from custom_components.axis_edge_storage.vapix.body import INLINE_PARSE_BYTES, parse_off_loop
+from custom_components.axis_edge_storage.vapix.xml import parse_xml
 from simulator import Simulator
 
 from .conftest import make_device
@@ -58,8 +59,8 @@ async def _watch() -> AsyncIterator[dict[str, float]]:
         await task
 
 
-def test_the_cap_is_about_4_mib() -> None:
-    assert MAX_RESPONSE_BYTES == 4 * MIB
+def test_the_cap_is_1_mib() -> None:
+    assert MAX_RESPONSE_BYTES == MIB  # a page of 100 recordings is about 60 KiB
 
 
 async def test_a_300_mib_chunked_answer_is_refused_at_the_cap(
@@ -75,7 +76,7 @@ async def test_a_300_mib_chunked_answer_is_refused_at_the_cap(
         await asyncio.sleep(0.3)  # the simulator notices the closed connection
     err = info.value
     assert isinstance(err, VapixResponseError)
-    assert str(err) == "the camera's answer exceeded 4 MiB"
+    assert str(err) == "the camera's answer exceeded 1 MiB"
     assert err.limit == MAX_RESPONSE_BYTES and err.announced is None
     # The client stopped reading at the cap and closed the connection: the simulator could
     # send little more than the cap and what the socket buffers hold, not 300 MiB.
@@ -97,7 +98,7 @@ async def test_an_announced_huge_answer_is_refused_without_reading(
     with pytest.raises(VapixResponseTooLargeError) as info:
         await device.disks.list()
     assert info.value.announced is not None and info.value.announced > 299 * MIB
-    assert "exceeded 4 MiB" in str(info.value)
+    assert "exceeded 1 MiB" in str(info.value)
     await asyncio.sleep(0.2)
     assert fault.sent < 64 * MIB
     assert await device.disks.list()
@@ -136,12 +137,14 @@ async def test_large_documents_are_parsed_off_the_loop(
 
     monkeypatch.setattr(disks_module, "parse_disks", spy)
     assert len(await device.disks.list()) == 2  # a small answer: parsed inline
-    sim.faults.add("huge_body", path="disks/list.cgi", count=1, mib=2)
+    sim.faults.add("huge_body", path="disks/list.cgi", count=1, mib=0.9)
     async with _watch() as seen:
-        many = await device.disks.list()  # 2 MiB: under the cap, parsed in the executor
-    assert len(many) > 5000
+        # 0.9 MiB: under the cap, parsed in the executor; thousands of disks are refused.
+        with pytest.raises(VapixResponseError, match="more than 32 disks"):
+            await device.disks.list()
     assert threads == [True, False]
     assert seen["max_lag"] < 0.1, seen
+    assert seen["rss_growth"] < 64 * MIB, seen
 
 
 async def test_parse_off_loop_inline_or_in_the_executor() -> None:
@@ -152,3 +155,15 @@ async def test_parse_off_loop_inline_or_in_the_executor() -> None:
     assert await parse_off_loop("x" * INLINE_PARSE_BYTES, small) is True
     assert await parse_off_loop("x" * (INLINE_PARSE_BYTES + 1), small) is False
     assert await parse_off_loop(b"x" * (INLINE_PARSE_BYTES + 1), where) is False
+
+
+@pytest.mark.parametrize(("count", "ok"), [(32, True), (33, False)])
+def test_at_most_32_disks_are_read(count: int, ok: bool) -> None:
+    """Thousands of disks within the size cap would make thousands of devices and entities."""
+    disks = "".join(f'<disk diskid="SD_DISK_{n}" status="OK"/>' for n in range(count))
+    root = parse_xml(f"<root><disks>{disks}</disks></root>")
+    if ok:
+        assert len(disks_module.parse_disks(root)) == count
+    else:
+        with pytest.raises(VapixResponseError, match="more than 32 disks"):
+            disks_module.parse_disks(root)

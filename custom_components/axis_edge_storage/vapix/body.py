@@ -18,7 +18,7 @@ from .errors import VapixError, VapixResponseTooLargeError
 from .transport_errors import TRANSPORT_ERRORS, read_error
 
 #: The most bytes of a non-streamed answer (XML, JSON, text) the client reads.
-MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+MAX_RESPONSE_BYTES = 1024 * 1024
 
 #: Documents up to this size are parsed on the event loop; larger ones in the executor.
 INLINE_PARSE_BYTES = 64 * 1024

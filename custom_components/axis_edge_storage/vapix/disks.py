@@ -20,7 +20,7 @@ from .models import (
     FileSystemCapability,
     HealthReading,
 )
-from .xml import Node, parse_xml, raise_for_error, require, to_bool, to_int, to_str
+from .xml import Node, bounded, parse_xml, raise_for_error, require, to_bool, to_int, to_str
 
 BASE = "axis-cgi/disks"
 
@@ -29,7 +29,7 @@ def parse_disks(root: Node) -> tuple[Disk, ...]:
     """Read the disks of a disks/list.cgi document."""
     require(root, "disks")
     disks = []
-    for node in root.iter("disk"):
+    for node in bounded(root.iter("disk"), "disks"):
         disk_id = to_str(node.get("diskid"))
         if disk_id is None:
             raise VapixResponseError("a disk without a diskid in disks/list.cgi")
@@ -129,7 +129,7 @@ def parse_health_xml(root: Node) -> tuple[DiskHealth, ...]:
     """Read a gethealth.cgi XML answer."""
     raise_for_error(Api.DISK_MANAGEMENT, root)
     result = []
-    for node in root.iter("HealthStatus"):
+    for node in bounded(root.iter("HealthStatus"), "disks"):
         disk_id = to_str(node.get("diskid"))
         if disk_id is not None:
             result.append(_health(disk_id, node.attrs))
@@ -164,7 +164,7 @@ def parse_health_json(text: str) -> tuple[DiskHealth, ...]:
             Api.DISK_MANAGEMENT, to_int(str(error.get("code"))), str(error.get("message", ""))
         )
     result = []
-    for disk in disks:
+    for disk in bounded(disks, "disks"):
         disk_id = to_str(str(disk["diskid"])) if disk.get("diskid") is not None else None
         if disk_id is not None:
             result.append(_health(disk_id, disk))

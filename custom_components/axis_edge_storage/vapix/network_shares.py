@@ -8,7 +8,7 @@ from .api import SCHEMA_VERSION, ApiHandler
 from .body import parse_off_loop
 from .errors import Api, VapixRequestError, VapixResponseError
 from .models import NetworkShare, SchemaVersion, ShareJob
-from .xml import Node, parse_xml, raise_for_error, require, to_int, to_str
+from .xml import Node, bounded, parse_xml, raise_for_error, require, to_int, to_str
 
 BASE = "axis-cgi/disks/networkshare"
 
@@ -24,7 +24,7 @@ def parse_shares(root: Node) -> tuple[NetworkShare, ...]:
             user=to_str(node.get("User")),
             disk_id=to_str(node.get("DiskId", "DiskID")),
         )
-        for node in root.iter("NetworkShare")
+        for node in bounded(root.iter("NetworkShare"), "network shares")
         if (share_id := to_str(node.get("ShareId", "ShareID"))) is not None
     )
 

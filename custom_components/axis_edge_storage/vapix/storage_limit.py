@@ -5,7 +5,7 @@ from __future__ import annotations
 from .api import SCHEMA_VERSION, ApiHandler
 from .errors import Api
 from .models import SchemaVersion, StorageLimit
-from .xml import Node, to_int, to_str
+from .xml import Node, bounded, to_int, to_str
 
 BASE = "axis-cgi/record/storage"
 MIN_LIMIT_KB = 1048576
@@ -19,7 +19,7 @@ def parse_limits(root: Node) -> tuple[StorageLimit, ...]:
             size_kb=to_int(node.get("size")),
             used_kb=to_int(node.get("usedspace", "usedsize")),
         )
-        for node in root.iter("StorageLimit")
+        for node in bounded(root.iter("StorageLimit"), "storage limits")
         if (disk_id := to_str(node.get("diskid"))) is not None
     )
 

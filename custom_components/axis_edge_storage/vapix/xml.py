@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -170,6 +170,22 @@ def require(root: Node, tag: str) -> Node:
     if node is None:
         raise VapixResponseError(f"unexpected response from the device: no <{tag}> element")
     return node
+
+
+MAX_DISKS = 32
+"""More disks, shares or storage limits than this in one answer is a broken device.
+
+A real camera or recorder has a handful; a broken one (or a proxy in front of it) listing
+thousands within the answer size cap would otherwise make thousands of devices and entities.
+"""
+
+
+def bounded[T](items: Iterable[T], what: str, limit: int = MAX_DISKS) -> Iterator[T]:
+    """Yield at most `limit` items; one more raises `VapixResponseError`."""
+    for count, item in enumerate(items, start=1):
+        if count > limit:
+            raise VapixResponseError(f"the device listed more than {limit} {what}")
+        yield item
 
 
 _TRUE = {"yes", "true", "1", "on"}

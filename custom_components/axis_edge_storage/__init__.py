@@ -10,11 +10,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .connection import configuration_url, create_device
 from .const import DOMAIN
-from .coordinator import (
-    AxisEdgeStorageConfigEntry,
-    AxisEdgeStorageRuntimeData,
-    EdgeStorageCoordinator,
-)
+from .coordinator import EdgeStorageCoordinator
 from .disk_actions import async_setup_disk_actions
 from .encryption_actions import async_setup_encryption_actions
 from .entity import MANUFACTURER
@@ -22,6 +18,7 @@ from .export_links import async_get_links
 from .export_queue import ExportQueue
 from .jobs import Job, JobTracker, async_remove_job_store
 from .recording_actions import async_setup_recording_actions
+from .runtime import AxisEdgeStorageConfigEntry, AxisEdgeStorageRuntimeData
 from .services import async_setup_services
 from .share_actions import async_setup_share_actions
 from .views import ExportDownloadView

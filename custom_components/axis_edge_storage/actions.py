@@ -60,9 +60,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .coordinator import AxisEdgeStorageConfigEntry
 from .device_errors import async_device_call
 from .jobs import Job, JobKind
+from .runtime import AxisEdgeStorageConfigEntry
 from .services import ATTR_DEVICE_ID, ATTR_DISK_ID, camera_entry
 from .vapix import AxisEdgeStorage, Disk
 

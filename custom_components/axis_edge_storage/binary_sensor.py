@@ -15,8 +15,9 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
+from .coordinator import EdgeStorageCoordinator, EdgeStorageData
 from .entity import DiskEntity, EdgeStorageEntity, async_follow_disks
+from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus
 
 # Coordinator-based: the coordinator serializes updates.

@@ -57,7 +57,7 @@ from .const import (
     PROTOCOL_HTTP,
     PROTOCOL_HTTPS,
 )
-from .coordinator import AxisEdgeStorageConfigEntry
+from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import (
     DeviceInfo,
     VapixAuthDowngradeError,

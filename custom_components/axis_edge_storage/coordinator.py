@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
@@ -31,8 +30,7 @@ from .const import (
     ONGOING_WINDOW,
     SLOW_REFRESH_INTERVAL,
 )
-from .export_queue import ExportQueue
-from .jobs import JobTracker
+from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import (
     AlertLevels,
     AxisEdgeStorage,
@@ -54,18 +52,6 @@ from .vapix import (
     VapixRequestError,
     VapixUnauthorizedError,
 )
-
-type AxisEdgeStorageConfigEntry = ConfigEntry[AxisEdgeStorageRuntimeData]
-
-
-@dataclass(slots=True)
-class AxisEdgeStorageRuntimeData:
-    """What a loaded config entry holds."""
-
-    device: AxisEdgeStorage
-    coordinator: EdgeStorageCoordinator
-    exports: ExportQueue
-    jobs: JobTracker
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_SSL_FINGERPRINT
-from .coordinator import AxisEdgeStorageConfigEntry
+from .runtime import AxisEdgeStorageConfigEntry
 
 # Secrets and what identifies the owner's network, devices or accounts (a pinned certificate's
 # fingerprint identifies the camera like its serial; that one is pinned still shows).

@@ -13,13 +13,13 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import (
-    AxisEdgeStorageConfigEntry,
     EdgeStorageCoordinator,
     EdgeStorageData,
     disk_identifier,
     is_share_slot,
 )
 from .device_errors import async_device_call
+from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import Disk
 
 MANUFACTURER = "Axis Communications AB"

@@ -28,8 +28,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .actions import async_check_admin
-from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
+from .coordinator import EdgeStorageCoordinator, EdgeStorageData
 from .entity import DiskEntity, async_follow_disks
+from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import AlertLevels, AxisEdgeStorage, Capabilities
 from .vapix.storage_limit import MIN_LIMIT_KB
 

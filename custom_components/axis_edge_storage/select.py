@@ -16,8 +16,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .actions import async_check_admin
-from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
+from .coordinator import EdgeStorageCoordinator, EdgeStorageData
 from .entity import DiskEntity, async_follow_disks
+from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import AxisEdgeStorage, Capabilities, CleanupPolicy
 
 # Each write is one request to the camera: one at a time.

@@ -17,9 +17,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import AxisEdgeStorageConfigEntry, EdgeStorageCoordinator, EdgeStorageData
+from .coordinator import EdgeStorageCoordinator, EdgeStorageData
 from .entity import DiskEntity, EdgeStorageEntity, async_follow_disks
 from .jobs import Job, JobTracker
+from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus, HealthReading, ReadingState
 from .vapix.models import KIB
 

@@ -15,7 +15,6 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .coordinator import AxisEdgeStorageConfigEntry
 from .export_errors import ExportError
 from .export_plan import (
     EARLIEST_TIME,
@@ -24,6 +23,7 @@ from .export_plan import (
     time_out_of_range,
     utc_in_bounds,
 )
+from .runtime import AxisEdgeStorageConfigEntry
 from .usb_export import DEFAULT_TIMEOUT, UsbExportRequest, async_export_to_usb
 
 SERVICE_EXPORT_CLIP = "export_clip"

@@ -1,0 +1,26 @@
+"""The typed runtime data of a loaded config entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+
+if TYPE_CHECKING:
+    from .coordinator import EdgeStorageCoordinator
+    from .export_queue import ExportQueue
+    from .jobs import JobTracker
+    from .vapix import AxisEdgeStorage
+
+type AxisEdgeStorageConfigEntry = ConfigEntry[AxisEdgeStorageRuntimeData]
+
+
+@dataclass(slots=True)
+class AxisEdgeStorageRuntimeData:
+    """What a loaded config entry holds."""
+
+    device: AxisEdgeStorage
+    coordinator: EdgeStorageCoordinator
+    exports: ExportQueue
+    jobs: JobTracker

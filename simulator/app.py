@@ -19,13 +19,13 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from . import (
+    cgi_disk_properties,
     cgi_disks,
     cgi_export,
-    cgi_networkshare,
+    cgi_network_shares,
     cgi_params,
-    cgi_properties,
-    cgi_recording,
-    cgi_storage,
+    cgi_recordings,
+    cgi_storage_limit,
     control,
 )
 from .auth import Authenticator, Role, presented_auth
@@ -33,9 +33,10 @@ from .cgi_common import ERROR_CODE_KEY, SIM_KEY, Cgi
 from .clock import Clock
 from .config import SimulatorConfig
 from .faults import Faults, malform, truncate
+from .model import DeviceError, Disk
 from .raw_faults import apply_raw_fault
 from .request_log import RequestLog, RequestRecord, redact
-from .state import DeviceError, DeviceState, Disk
+from .state import DeviceState
 from .tls import certificate_fingerprint, make_ssl_context
 
 _LOGGER = logging.getLogger("simulator")
@@ -78,10 +79,10 @@ class MediaLike(Protocol):
 
 ALL_CGIS: list[Cgi] = [
     *cgi_disks.CGIS,
-    *cgi_properties.CGIS,
-    *cgi_networkshare.CGIS,
-    *cgi_storage.CGIS,
-    *cgi_recording.CGIS,
+    *cgi_disk_properties.CGIS,
+    *cgi_network_shares.CGIS,
+    *cgi_storage_limit.CGIS,
+    *cgi_recordings.CGIS,
     *cgi_export.CGIS,
     *cgi_params.CGIS,
 ]
@@ -382,36 +383,15 @@ class Simulator:
         self, diskid: str = "SD_DISK_2", *, kind: str = "sd", totalsize_kb: int = 31166976
     ) -> Disk:
         """Insert a disk (e.g. a second SD card)."""
-        state = self.state
-        if diskid in state.disks:
-            raise DeviceError(f"disk {diskid} already present")
-        used_groups = {int(d.group[1:]) for d in state.disks.values()}
-        group = next(n for n in range(len(used_groups) + 1) if n not in used_groups)
-        disk = Disk(
-            diskid=diskid,
-            group=f"S{group}",
-            kind=kind,
-            totalsize_kb=totalsize_kb,
-            filesystem="cifs" if kind == "share" else "ext4",
-            health={"wear": 0, "temperature": 310, "overallhealth": 1} if kind == "sd" else None,
-        )
-        state.disks[diskid] = disk
-        state.resume_profiles(diskid, state.now())
-        return disk
+        return self.state.add_disk(diskid, kind=kind, totalsize_kb=totalsize_kb)
 
     def remove_disk(self, diskid: str) -> None:
         """Pull a disk out; its recordings come back if it is inserted again."""
-        state = self.state
-        disk = state.disk(diskid)
-        state.stop_disk_recordings(diskid, state.now())
-        share = state.bound_share(diskid)
-        if share is not None:
-            share.diskid = None
-        del state.disks[disk.diskid]
+        self.state.remove_disk(diskid)
 
     def patch_disk(self, diskid: str, **fields: Any) -> Disk:
         """Change a disk: status, locked, readonly, health, fs_errors, freesize, ..."""
-        return control.patch_disk(self, diskid, fields)
+        return self.state.patch_disk(diskid, fields)
 
     def set_usb(self, present: bool) -> None:
         """Insert or remove the USB disk used by export-to-external."""

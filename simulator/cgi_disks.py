@@ -6,7 +6,8 @@ from aiohttp import web
 
 from .auth import Role
 from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_sim, plain
-from .state import Disk, DiskJob
+from .jobs import DiskJob
+from .model import Disk
 from .xmlout import (
     elem,
     health_doc,

@@ -15,7 +15,7 @@ from aiohttp import web
 from .auth import Role
 from .cgi_common import ApiError, Args, Cgi, envelope_error, get_sim, require, versioned
 from .clock import compact, format_time, parse_time
-from .state import Recording
+from .model import Recording
 from .xmlout import EXPORT, elem, text_elem, xml_response
 
 _LOGGER = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from aiohttp import web
 from .app_identity import identity
 from .auth import Role
 from .cgi_common import PROCESSING_ERROR, Args, Cgi, get_sim, read_args
-from .state import DeviceState, Disk
+from .model import Disk
+from .state import DeviceState
 from .xmlout import yes_no
 
 PARAM_PATH = "/axis-cgi/param.cgi"

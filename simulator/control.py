@@ -10,91 +10,12 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .cgi_common import SIM_KEY
-from .state import DeviceError, Disk
+from .model import DeviceError
 
 if TYPE_CHECKING:
     from .app import Simulator
 
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-#: Disk fields ``POST /sim/disks/{id}`` may change, with their types.
-PATCHABLE: dict[str, type | tuple[type, ...]] = {
-    "status": str,
-    "name": str,
-    "filesystem": str,
-    "locked": bool,
-    "readonly": bool,
-    "fs_errors": bool,
-    "encrypted": bool,
-    "encryption_enabled": bool,
-    "cleanupmaxage": int,
-    "cleanuppolicy": str,
-    "storage_limit": int,
-    "totalsize": int,
-    "freesize": int,
-    "disk_passphrase": (str, type(None)),
-    "passphrase": (str, type(None)),
-    "health": (dict, type(None)),
-}
-STATUSES = frozenset(
-    {
-        "disconnected",
-        "connected",
-        "OK",
-        "failed",
-        "no passphrase",
-        "wrong passphrase",
-        "not encrypted",
-    }
-)
-
-
-def patch_disk(sim: Simulator, diskid: str, fields: dict[str, Any]) -> Disk:
-    """Apply a patch to a disk (shared by the Python API and ``POST /sim/disks/{id}``)."""
-    state = sim.state
-    state.tick()
-    disk = state.disk(diskid)
-    for key, value in fields.items():
-        expected = PATCHABLE.get(key)
-        if expected is None:
-            raise DeviceError(f"cannot patch {key!r}; patchable: {sorted(PATCHABLE)}")
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise DeviceError(f"bad value for {key!r}: {value!r}")
-    now = state.now()
-    for key, value in fields.items():
-        if key == "status":
-            if value not in STATUSES:
-                raise DeviceError(f"unknown status {value!r}")
-            disk.status = value
-            if value != "OK":
-                state.stop_disk_recordings(diskid, now)
-        elif key == "health":
-            if value is None:
-                disk.health = None
-            else:
-                merged = dict(state.health(disk))
-                for name, number in value.items():
-                    if name not in ("wear", "temperature", "overallhealth"):
-                        raise DeviceError(f"unknown health attribute {name!r}")
-                    merged[name] = None if number is None else int(number)
-                disk.health = merged
-        elif key == "locked":
-            disk.locked = value
-            if value:
-                state.stop_disk_recordings(diskid, now)
-        elif key == "storage_limit":
-            disk.storage_limit_kb = value
-        elif key == "totalsize":
-            disk.totalsize_kb = value
-        elif key == "freesize":
-            disk.other_used_kb = max(0, disk.totalsize_kb - value - state.used_kb(diskid, now))
-        elif key == "disk_passphrase":
-            disk.disk_key = value
-        else:
-            setattr(disk, key, value)
-    if disk.locked or disk.readonly:
-        state.stop_disk_recordings(diskid, now)
-    return disk
 
 
 def _sim(request: web.Request) -> Simulator:
@@ -118,7 +39,7 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 
 def _disk_view(sim: Simulator, diskid: str) -> dict[str, Any]:
-    return next(d for d in sim.state.snapshot()["disks"] if d["diskid"] == diskid)
+    return sim.state.disk_view(sim.state.disk(diskid))
 
 
 @web.middleware

@@ -9,7 +9,8 @@ from aiohttp import web
 from .auth import Role
 from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_sim, parse_int, plain
 from .clock import format_local, format_time, parse_time
-from .state import MAX_PROFILES, DeviceError, Profile, Recording
+from .model import DeviceError, Profile, Recording
+from .state import MAX_PROFILES
 from .xmlout import elem, join, root_doc, root_error, text_elem, xml_response
 
 BASE = "/axis-cgi/record"

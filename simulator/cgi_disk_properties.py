@@ -6,7 +6,7 @@ from aiohttp import web
 
 from .auth import Role
 from .cgi_common import ApiError, Args, Cgi, envelope_error, get_sim, parse_int, require, versioned
-from .state import Disk
+from .model import Disk
 from .xmlout import PROPERTIES, PROPERTIES_PLAIN_HEADER, elem, xml_response
 
 BASE = "/axis-cgi/disks/properties"

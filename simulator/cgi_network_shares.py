@@ -17,7 +17,9 @@ from .cgi_common import (
     require,
     versioned,
 )
-from .state import MAX_SHARE_TESTS, MAX_SHARES, Share, evaluate_share, valid_hostname
+from .model import Share
+from .nas import evaluate_share, valid_hostname
+from .state import MAX_SHARE_TESTS, MAX_SHARES
 from .xmlout import NETWORK_SHARE, elem, join, text_elem, xml_response
 
 BASE = "/axis-cgi/disks/networkshare"

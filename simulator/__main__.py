@@ -12,6 +12,13 @@ from .app import Simulator
 from .config import SimulatorConfig
 
 
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number: {text}")
+    return value
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(
@@ -42,6 +49,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--health-json", action="store_true", help="gethealth.cgi answers JSON")
     parser.add_argument("--nonce-lifetime", type=float, default=defaults.nonce_lifetime)
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument(
+        "--bandwidth",
+        type=_positive,
+        default=defaults.bandwidth_mbit,
+        metavar="MBIT",
+        help="pace export bodies like a link of MBIT Mbit/s (default: unpaced, sendfile)",
+    )
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -65,6 +79,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         health_json=args.health_json,
         nonce_lifetime=args.nonce_lifetime,
         seed=args.seed,
+        bandwidth_mbit=args.bandwidth,
     )
 
 

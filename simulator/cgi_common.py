@@ -5,22 +5,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from .app_keys import CAMERA_KEY
 from .auth import Role
+from .camera import Camera
 from .xmlout import Envelope, xml_response
-
-if TYPE_CHECKING:
-    from .app import Simulator
 
 Args = dict[str, str]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ArgsHandler = Callable[[web.Request, Args], Awaitable[web.StreamResponse]]
 ErrorRenderer = Callable[[web.Request], web.Response]
-
-SIM_KEY: web.AppKey[Simulator] = web.AppKey("simulator")
 
 #: The description the device gives with error code 10.
 PROCESSING_ERROR = "Error while processing the request."
@@ -63,9 +59,9 @@ class ApiError(Exception):
         self.description = description
 
 
-def get_sim(request: web.Request) -> Simulator:
-    """The simulator serving a request."""
-    return request.app[SIM_KEY]
+def get_camera(request: web.Request) -> Camera:
+    """The camera a request is served by."""
+    return request.app[CAMERA_KEY]
 
 
 async def read_args(request: web.Request) -> Args:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import ApiError, Args, Cgi, envelope_error, get_sim, parse_int, require, versioned
+from .cgi_common import (
+    ApiError,
+    Args,
+    Cgi,
+    envelope_error,
+    get_camera,
+    parse_int,
+    require,
+    versioned,
+)
 from .model import Disk
 from .xmlout import PROPERTIES, PROPERTIES_PLAIN_HEADER, elem, xml_response
 
@@ -15,7 +24,7 @@ MAX_PASSPHRASE = 512
 
 def _disk(request: web.Request, args: Args, code: int = 50) -> Disk:
     require(args, "diskid")
-    disk = get_sim(request).state.disks.get(args["diskid"])
+    disk = get_camera(request).state.disks.get(args["diskid"])
     if disk is None:
         raise ApiError(code, f"Invalid disk ID: {args['diskid']}.")
     return disk

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_sim, plain
+from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_camera, plain
 from .jobs import DiskJob
 from .model import Disk
 from .xmlout import (
@@ -23,7 +23,7 @@ BASE = "/axis-cgi/disks"
 
 
 def _disk_xml(request: web.Request, disk: Disk) -> str:
-    state = get_sim(request).state
+    state = get_camera(request).state
     total, free = state.sizes(disk)
     return elem(
         "disk",
@@ -51,7 +51,7 @@ def _disk_xml(request: web.Request, disk: Disk) -> str:
 @plain
 async def list_disks(request: web.Request, args: Args) -> web.StreamResponse:
     """``list.cgi?diskid=all|ID[,ID...]``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     wanted = [d.strip() for d in args.get("diskid", "all").split(",") if d.strip()]
     if not wanted or "all" in wanted:
         disks = list(state.disks.values())
@@ -87,7 +87,7 @@ def _job_refused(action: str, diskid: str, description: str) -> web.Response:
 
 
 def _common_job_problem(request: web.Request, diskid: str) -> str | None:
-    state = get_sim(request).state
+    state = get_camera(request).state
     if not diskid:
         return "Invalid request: diskid is required."
     disk = state.disks.get(diskid)
@@ -103,7 +103,7 @@ def _common_job_problem(request: web.Request, diskid: str) -> str | None:
 @plain
 async def format_disk(request: web.Request, args: Args) -> web.StreamResponse:
     """``format.cgi?diskid=&filesystem=``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     diskid = args.get("diskid", "")
     problem = _common_job_problem(request, diskid)
     if problem:
@@ -122,7 +122,7 @@ async def format_disk(request: web.Request, args: Args) -> web.StreamResponse:
 
 
 def _check_or_repair(request: web.Request, args: Args, action: str) -> web.Response:
-    state = get_sim(request).state
+    state = get_camera(request).state
     diskid = args.get("diskid", "")
     problem = _common_job_problem(request, diskid)
     if problem:
@@ -158,7 +158,7 @@ async def repair(request: web.Request, args: Args) -> web.StreamResponse:
 @plain
 async def mount(request: web.Request, args: Args) -> web.StreamResponse:
     """``mount.cgi?action=mount|unmount&diskid=``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     action = args.get("action", "")
     diskid = args.get("diskid", "")
     if action not in ("mount", "unmount"):
@@ -177,7 +177,7 @@ async def mount(request: web.Request, args: Args) -> web.StreamResponse:
 @plain
 async def job(request: web.Request, args: Args) -> web.StreamResponse:
     """``job.cgi?jobid=&diskid=``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     diskid = args.get("diskid", "")
     raw = args.get("jobid", "")
     found = state.disk_jobs.get(int(raw)) if raw.isdigit() else None
@@ -212,7 +212,7 @@ async def job(request: web.Request, args: Args) -> web.StreamResponse:
 @plain
 async def lock(request: web.Request, args: Args) -> web.StreamResponse:
     """``lock.cgi?action=lock|unlock&diskid=``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     action = args.get("action", "")
     diskid = args.get("diskid", "")
     tag = action if action in ("lock", "unlock") else "lock"
@@ -238,7 +238,7 @@ async def lock(request: web.Request, args: Args) -> web.StreamResponse:
 @plain
 async def getcapabilities(request: web.Request, args: Args) -> web.StreamResponse:
     """``getcapabilities.cgi?diskid=``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     diskid = args.get("diskid", "")
     disk = state.disks.get(diskid)
     if disk is None:
@@ -267,7 +267,7 @@ async def getcapabilities(request: web.Request, args: Args) -> web.StreamRespons
 @plain
 async def gethealth(request: web.Request, _args: Args) -> web.StreamResponse:
     """``gethealth.cgi`` (XML, or JSON when configured)."""
-    sim = get_sim(request)
+    sim = get_camera(request)
     state = sim.state
     rows = [(disk.diskid, state.health(disk)) for disk in state.disks.values()]
     if sim.config.health_json:
@@ -298,7 +298,7 @@ def _root_device_error(schema: str) -> ErrorRenderer:
 
 
 def _health_device_error(request: web.Request) -> web.Response:
-    if get_sim(request).config.health_json:
+    if get_camera(request).config.health_json:
         return web.json_response(
             {
                 "apiVersion": "1.0",

@@ -8,13 +8,13 @@ import logging
 import string
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import ApiError, Args, Cgi, envelope_error, get_sim, require, versioned
+from .cgi_common import ApiError, Args, Cgi, envelope_error, get_camera, require, versioned
 from .clock import compact, format_time, parse_time
+from .export_body import send_export
 from .model import Recording
 from .xmlout import EXPORT, elem, text_elem, xml_response
 
@@ -26,7 +26,6 @@ ENCRYPTION_FORMATS = ("zip-aes256",)
 #: Encryption formats the device knows but does not offer with matroska (error 280).
 KNOWN_ENCRYPTION_FORMATS = ("zip-aes256", "zip-aes128", "zip-aes192", "zipcrypto")
 MAX_PASSWORD = 512
-_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class ExportRange:
 
 
 def _resolve(request: web.Request, args: Args, *, format_required: bool) -> ExportRange:
-    sim = get_sim(request)
+    sim = get_camera(request)
     state = sim.state
     require(args, "recordingid", "diskid")
     if format_required:
@@ -129,7 +128,7 @@ async def properties(request: web.Request, args: Args) -> web.StreamResponse:
     enc = args.get("encryptionformat")
     if enc is not None and enc not in ENCRYPTION_FORMATS:
         raise ApiError(20, f"Invalid request: unsupported encryptionformat {enc}.")
-    media = get_sim(request).media
+    media = get_camera(request).media
     size = media.estimated_size_kb((rng.stop - rng.start).total_seconds())
     props = elem(
         "ExportProperties",
@@ -146,7 +145,7 @@ async def properties(request: web.Request, args: Args) -> web.StreamResponse:
 
 
 def _random_name(request: web.Request) -> str:
-    rng = get_sim(request).rng
+    rng = get_camera(request).rng
     return "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(6))
 
 
@@ -154,33 +153,10 @@ def _clean_filename(name: str) -> str:
     return name.replace("/", "_").replace("\\", "_").replace('"', "_")
 
 
-async def _send_then_drop(
-    request: web.Request, path: Path, headers: dict[str, str], n: int
-) -> web.StreamResponse:
-    """Send the first ``n`` bytes of ``path`` with the full length announced, then hang up."""
-    loop = asyncio.get_running_loop()
-    size = (await loop.run_in_executor(None, path.stat)).st_size
-    data = await loop.run_in_executor(None, functools.partial(_read_head, path, min(n, size)))
-    response = web.StreamResponse(status=200, headers=headers)
-    response.content_length = size
-    await response.prepare(request)
-    for offset in range(0, len(data), _CHUNK):
-        await response.write(data[offset : offset + _CHUNK])
-    transport = request.transport
-    if transport is not None:
-        transport.close()
-    return response
-
-
-def _read_head(path: Path, n: int) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(n)
-
-
 @versioned(EXPORT)
 async def exportrecording(request: web.Request, args: Args) -> web.StreamResponse:
-    """``exportrecording.cgi``: the Matroska file (or an AES zip), sent with sendfile."""
-    sim = get_sim(request)
+    """``exportrecording.cgi``: the Matroska file (or an AES zip), see ``export_body.py``."""
+    sim = get_camera(request)
     rng = _resolve(request, args, format_required=True)
     password = _check_encryption(args)
     loop = asyncio.get_running_loop()
@@ -218,15 +194,14 @@ async def exportrecording(request: web.Request, args: Args) -> web.StreamRespons
         "Content-Disposition": f'attachment; filename="{filename}"',
     }
     fault = sim.faults.take("drop_export", request.path)
-    if fault is not None:
-        return await _send_then_drop(request, path, headers, fault.bytes)
-    return web.FileResponse(path, headers=headers)
+    drop_after = fault.bytes if fault is not None else None
+    return await send_export(request, path, headers, link=sim.link(), drop_after=drop_after)
 
 
 @versioned(EXPORT)
 async def exporttoexternal(request: web.Request, args: Args) -> web.StreamResponse:
     """``exporttoexternal.cgi``: start an export job to the USB disk."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     require(args, "recordingid", "diskid", "externaldiskid", "exportformat")
     if args["externaldiskid"] != "USB_DISK":
         raise ApiError(200, f"Invalid external disk: {args['externaldiskid']}.")
@@ -250,7 +225,7 @@ async def exporttoexternal(request: web.Request, args: Args) -> web.StreamRespon
 @versioned(EXPORT)
 async def getjobstatus(request: web.Request, args: Args) -> web.StreamResponse:
     """``getjobstatus.cgi?schemaversion=1&jobid=``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     require(args, "jobid")
     raw = args["jobid"].strip()
     if not raw.isdigit():

@@ -13,7 +13,7 @@ from .cgi_common import (
     Cgi,
     check_schema,
     envelope_error,
-    get_sim,
+    get_camera,
     require,
     versioned,
 )
@@ -31,7 +31,7 @@ def _ok() -> web.Response:
 
 
 def _share(request: web.Request, shareid: str) -> Share:
-    share = get_sim(request).state.shares.get(shareid)
+    share = get_camera(request).state.shares.get(shareid)
     if share is None:
         raise ApiError(20, f"Invalid request: no network share with ShareId {shareid!r}.")
     return share
@@ -41,7 +41,7 @@ def _share(request: web.Request, shareid: str) -> Share:
 async def list_shares(request: web.Request, args: Args) -> web.StreamResponse:
     """``list.cgi?schemaversion=1&shareid=all|ID[,ID...]``."""
     require(args, "shareid")
-    shares = get_sim(request).state.shares
+    shares = get_camera(request).state.shares
     wanted = [s.strip() for s in args["shareid"].split(",") if s.strip()]
     found = list(shares.values()) if "all" in wanted else [shares[s] for s in wanted if s in shares]
     items = join(
@@ -66,7 +66,7 @@ async def list_shares(request: web.Request, args: Args) -> web.StreamResponse:
 async def add(request: web.Request, args: Args) -> web.StreamResponse:
     """``add.cgi?schemaversion=1&nicename=&address=&share=[&shareid=&user=&pass=]``."""
     require(args, "nicename", "address", "share")
-    state = get_sim(request).state
+    state = get_camera(request).state
     if not valid_hostname(args["address"]):
         raise ApiError(20, "Invalid request: address is not an IPv4 address or host name.")
     shareid = args.get("shareid")
@@ -94,7 +94,7 @@ async def add(request: web.Request, args: Args) -> web.StreamResponse:
 async def modify(request: web.Request, args: Args) -> web.StreamResponse:
     """``modify.cgi?schemaversion=1&shareid=[&nicename=&address=&share=&user=&pass=&newshareid=]``."""
     require(args, "shareid")
-    state = get_sim(request).state
+    state = get_camera(request).state
     share = _share(request, args["shareid"])
     changes_other = any(k in args for k in ("address", "share", "user", "pass", "newshareid"))
     if share.diskid is not None and changes_other:
@@ -129,7 +129,7 @@ async def modify(request: web.Request, args: Args) -> web.StreamResponse:
 async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     """``remove.cgi?schemaversion=1&shareid=ID[,ID...]``."""
     require(args, "shareid")
-    state = get_sim(request).state
+    state = get_camera(request).state
     ids = [s.strip() for s in args["shareid"].split(",") if s.strip()]
     shares = [_share(request, sid) for sid in ids]
     if any(s.diskid is not None for s in shares):
@@ -143,7 +143,7 @@ async def remove(request: web.Request, args: Args) -> web.StreamResponse:
 async def bind(request: web.Request, args: Args) -> web.StreamResponse:
     """``bind.cgi?schemaversion=1&shareid=[&automaticmount=yes|no]``."""
     require(args, "shareid")
-    state = get_sim(request).state
+    state = get_camera(request).state
     share = _share(request, args["shareid"])
     automatic = args.get("automaticmount", "yes").lower()
     if automatic not in ("yes", "no"):
@@ -160,7 +160,7 @@ async def bind(request: web.Request, args: Args) -> web.StreamResponse:
 async def unbind(request: web.Request, args: Args) -> web.StreamResponse:
     """``unbind.cgi?schemaversion=1&shareid=``."""
     require(args, "shareid")
-    state = get_sim(request).state
+    state = get_camera(request).state
     share = _share(request, args["shareid"])
     if share.diskid is None:
         raise ApiError(20, "Invalid request: the network share is not bound.")
@@ -175,7 +175,7 @@ async def unbind(request: web.Request, args: Args) -> web.StreamResponse:
 async def test(request: web.Request, args: Args) -> web.StreamResponse:
     """``test.cgi?[schemaversion=1&][shareid=&]address=&share=&user=&pass=``."""
     check_schema(args, required=False)
-    state = get_sim(request).state
+    state = get_camera(request).state
     base = _share(request, args["shareid"]) if args.get("shareid") else None
     address = args.get("address", base.address if base else "")
     share = args.get("share", base.share if base else "")
@@ -195,7 +195,7 @@ async def test(request: web.Request, args: Args) -> web.StreamResponse:
 async def job(request: web.Request, args: Args) -> web.StreamResponse:
     """``job.cgi?schemaversion=1&jobid=``."""
     require(args, "jobid")
-    state = get_sim(request).state
+    state = get_camera(request).state
     raw = args["jobid"]
     found = state.share_jobs.get(int(raw)) if raw.isdigit() else None
     if found is None:

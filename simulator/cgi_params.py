@@ -1,23 +1,20 @@
-"""``param.cgi`` (list/update) and ``basicdeviceinfo.cgi`` (JSON device identity)."""
+"""``param.cgi``: list and update parameters (``Properties``, ``Brand``, ``Storage.S#``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import web
 
 from .app_identity import identity
 from .auth import Role
-from .cgi_common import PROCESSING_ERROR, Args, Cgi, get_sim, read_args
+from .cgi_common import PROCESSING_ERROR, Args, Cgi, get_camera, read_args
 from .model import Disk
 from .state import DeviceState
 from .xmlout import yes_no
 
 PARAM_PATH = "/axis-cgi/param.cgi"
-BASIC_DEVICE_INFO_PATH = "/axis-cgi/basicdeviceinfo.cgi"
 
 
 @dataclass(frozen=True)
@@ -134,7 +131,7 @@ def _storage_params(disk: Disk) -> list[Param]:
 
 def all_params(request: web.Request) -> list[Param]:
     """Every parameter the simulated device has."""
-    sim = get_sim(request)
+    sim = get_camera(request)
     cfg = sim.config
     ident = identity(cfg)
     edge = cfg.local_storage
@@ -216,7 +213,7 @@ def _list(request: web.Request, group: str, role: Role) -> web.Response:
 
 
 def _update(request: web.Request, args: Args, role: Role) -> web.Response:
-    state = get_sim(request).state
+    state = get_camera(request).state
     for name, value in args.items():
         full = name if name.startswith("root.") else f"root.{name}"
         parts = full.split(".")
@@ -230,56 +227,10 @@ def _update(request: web.Request, args: Args, role: Role) -> web.Response:
     return _text("OK\n")
 
 
-def _json_error(context: Any, code: int, message: str) -> web.Response:
-    return web.json_response(
-        {"apiVersion": "1.1", "context": context, "error": {"code": code, "message": message}}
-    )
-
-
-async def basicdeviceinfo(request: web.Request) -> web.StreamResponse:
-    """``POST basicdeviceinfo.cgi`` (JSON); 404 on legacy firmware."""
-    sim = get_sim(request)
-    if sim.config.legacy_firmware:
-        raise web.HTTPNotFound
-    try:
-        body = json.loads(await request.text())
-    except ValueError:
-        return _json_error(None, 4000, "Invalid JSON")
-    if not isinstance(body, dict):
-        return _json_error(None, 4000, "Invalid JSON")
-    context = body.get("context")
-    version = str(body.get("apiVersion", ""))
-    if version.split(".", maxsplit=1)[0] != "1":
-        return _json_error(context, 2001, "Unsupported API version")
-    ident = identity(sim.config)
-    method = body.get("method")
-    if method == "getSupportedVersions":
-        return web.json_response(
-            {"apiVersion": "1.1", "context": context, "data": {"apiVersions": ["1.1"]}}
-        )
-    if method in ("getAllProperties", "getAllUnrestrictedProperties"):
-        data: dict[str, str] = dict(ident)
-    elif method == "getProperties":
-        wanted = (body.get("params") or {}).get("propertyList")
-        if not isinstance(wanted, list):
-            return _json_error(context, 4002, "Required parameter missing: propertyList")
-        data = {k: ident[k] for k in wanted if k in ident}
-    else:
-        return _json_error(context, 2002, f"Method not supported: {method}")
-    return web.json_response(
-        {"apiVersion": "1.1", "context": context, "data": {"propertyList": data}}
-    )
-
-
 def _param_error(_request: web.Request) -> web.Response:
     return _text(f"# Error: {PROCESSING_ERROR}\n")
 
 
-def _info_error(_request: web.Request) -> web.Response:
-    return _json_error(None, 10, PROCESSING_ERROR)
-
-
 CGIS = [
     Cgi(PARAM_PATH, param, Role.VIEWER, _param_error, ("GET", "POST"), edge=False),
-    Cgi(BASIC_DEVICE_INFO_PATH, basicdeviceinfo, Role.VIEWER, _info_error, ("POST",), edge=False),
 ]

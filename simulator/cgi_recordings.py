@@ -7,7 +7,7 @@ from datetime import datetime
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_sim, parse_int, plain
+from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_camera, parse_int, plain
 from .clock import format_local, format_time, parse_time
 from .model import DeviceError, Profile, Recording
 from .state import MAX_PROFILES
@@ -17,7 +17,7 @@ BASE = "/axis-cgi/record"
 
 
 def _recording_xml(request: web.Request, rec: Recording) -> str:
-    sim = get_sim(request)
+    sim = get_camera(request)
     video = sim.state.video
     children = elem(
         "video",
@@ -66,7 +66,7 @@ def _error_list(description: str) -> web.Response:
 @plain
 async def list_recordings(request: web.Request, args: Args) -> web.StreamResponse:
     """``list.cgi``: search recordings, event ids or sources."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     now = state.now()
     recordings = state.visible_recordings()
     diskids = {d.strip() for d in args.get("diskid", "").split(",") if d.strip()}
@@ -133,7 +133,7 @@ def _record_error(message: str) -> web.Response:
 @plain
 async def record(request: web.Request, args: Args) -> web.StreamResponse:
     """``record.cgi?diskid=[&options=]``: start a recording."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     diskid = args.get("diskid", "")
     if not diskid:
         return _record_error("Missing argument: diskid.")
@@ -152,7 +152,7 @@ async def record(request: web.Request, args: Args) -> web.StreamResponse:
 @plain
 async def stop(request: web.Request, args: Args) -> web.StreamResponse:
     """``stop.cgi?recordingid=``: stop an active recording."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     rid = args.get("recordingid", "")
     rec = state.recordings.get(rid)
     if rec is None or not rid:
@@ -179,7 +179,7 @@ def _remove_xml(inner: str) -> web.Response:
 @plain
 async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     """``remove.cgi``: remove recordings by id list, ``all`` or filters."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     now = state.now()
     rid = args.get("recordingid", "")
     filters = [k for k in ("beforetime", "eventid", "source") if args.get(k)]
@@ -248,7 +248,7 @@ async def remove(request: web.Request, args: Args) -> web.StreamResponse:
 async def play(request: web.Request, args: Args) -> web.StreamResponse:
     """``play.cgi`` (deprecated): not implemented; recordings are played over RTSP."""
     rid = args.get("recordingid", "")
-    if rid not in get_sim(request).state.recordings:
+    if rid not in get_camera(request).state.recordings:
         return web.Response(status=404, text="404 Not Found: no such recording\n")
     return web.Response(
         status=501,
@@ -265,7 +265,7 @@ def _configure_xml(values: dict[str, str | int | None]) -> web.Response:
 @plain
 async def addconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
     """``continuous/addconfiguration.cgi?diskid=&options=[&eventid=]``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     diskid = args.get("diskid", "")
     free = next((n for n in range(1, MAX_PROFILES + 1) if n not in state.profiles), None)
     if not diskid or "options" not in args:
@@ -297,7 +297,7 @@ async def addconfiguration(request: web.Request, args: Args) -> web.StreamRespon
 @plain
 async def listconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
     """``continuous/listconfiguration.cgi[?profile=]``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     wanted = parse_int(args.get("profile"))
     profiles = [
         p
@@ -325,7 +325,7 @@ async def listconfiguration(request: web.Request, args: Args) -> web.StreamRespo
 @plain
 async def removeconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
     """``continuous/removeconfiguration.cgi?profile=``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     raw = args.get("profile", "")
     number = parse_int(raw)
     schema = "recording/continuousconfigurationremove1.xsd"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import ApiError, Args, Cgi, envelope_error, get_sim, require, versioned
+from .cgi_common import ApiError, Args, Cgi, envelope_error, get_camera, require, versioned
 from .xmlout import STORAGE, elem, join, xml_response
 
 BASE = "/axis-cgi/record/storage"
@@ -21,7 +21,7 @@ async def schemaversions(_request: web.Request, _args: Args) -> web.StreamRespon
 @versioned(STORAGE)
 async def getlimit(request: web.Request, args: Args) -> web.StreamResponse:
     """``getlimit.cgi?schemaversion=1[&diskid=]``."""
-    state = get_sim(request).state
+    state = get_camera(request).state
     diskid = args.get("diskid")
     if diskid:
         if diskid not in state.disks:
@@ -49,7 +49,7 @@ async def setlimit(request: web.Request, args: Args) -> web.StreamResponse:
     require(args, "diskid")
     if "size" not in args:
         raise ApiError(20, "Invalid request: size is required.")
-    state = get_sim(request).state
+    state = get_camera(request).state
     disk = state.disks.get(args["diskid"])
     if disk is None:
         raise ApiError(110, "Disk not found")

@@ -35,6 +35,9 @@ class SimulatorConfig:
         health_json: ``disks/gethealth.cgi`` answers JSON instead of XML.
         nonce_lifetime: Seconds a digest nonce stays fresh.
         seed: Seed of the random generator (recording ids, share ids, ...).
+        bandwidth_mbit: Pace export bodies (``exportrecording.cgi``) like a link of this
+            many Mbit/s, shared by concurrent exports; ``None``: as fast as the machine
+            goes (sendfile).
     """
 
     username: str = "root"
@@ -53,3 +56,4 @@ class SimulatorConfig:
     health_json: bool = False
     nonce_lifetime: float = 300.0
     seed: int = 0
+    bandwidth_mbit: float | None = None

@@ -5,21 +5,19 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
-from .cgi_common import SIM_KEY
+from .app_keys import CAMERA_KEY
+from .camera import Camera
 from .model import DeviceError
-
-if TYPE_CHECKING:
-    from .app import Simulator
 
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _sim(request: web.Request) -> Simulator:
-    return request.app[SIM_KEY]
+def _sim(request: web.Request) -> Camera:
+    return request.app[CAMERA_KEY]
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -38,7 +36,7 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return data
 
 
-def _disk_view(sim: Simulator, diskid: str) -> dict[str, Any]:
+def _disk_view(sim: Camera, diskid: str) -> dict[str, Any]:
     return sim.state.disk_view(sim.state.disk(diskid))
 
 
@@ -73,6 +71,7 @@ async def get_state(request: web.Request) -> web.StreamResponse:
         "local_storage": sim.config.local_storage,
         "legacy_firmware": sim.config.legacy_firmware,
         "health_json": sim.config.health_json,
+        "bandwidth_mbit": sim.config.bandwidth_mbit,
     }
     return _json(data)
 

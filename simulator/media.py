@@ -30,11 +30,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
 import pyzipper
+
+from .media_profiles import DEFAULT_PROFILE, US_PER_S, MediaProfile, get_profile
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,109 +46,9 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-_US_PER_S = 1_000_000
 # Bytes a Matroska file needs besides the frames: header, per-block overhead is counted apart.
 _MKV_HEADER_BYTES = 1_024
 _MKV_BYTES_PER_FRAME = 12  # SimpleBlock header plus a share of the cluster and cue overhead
-
-
-@dataclass(frozen=True)
-class MediaProfile:
-    """How the simulated camera's video looks: size, rate, GOP length and content.
-
-    Attributes:
-        name: Profile name, part of the cache key of every export.
-        width: Frame width in pixels (even).
-        height: Frame height in pixels (even).
-        fps: Frames per second; a divisor of 1000 keeps Matroska's millisecond timestamps exact.
-        gop_seconds: Distance between key frames; ``gop_seconds * fps`` must be a whole number.
-        content: ``"pattern"`` (a gradient with a moving bar, compresses to almost nothing) or
-            ``"noise"`` (the same pattern plus random noise, for a high bit rate).
-        noise_amplitude: Peak amplitude of the noise added for ``content="noise"``.
-        qp: Constant quantiser given to x264 (lower is bigger).
-        nominal_bytes_per_second: Expected size of one second of video, used by
-            :meth:`MediaLibrary.estimated_size_kb` until the GOP has been encoded in this process.
-    """
-
-    name: str
-    width: int
-    height: int
-    fps: int
-    gop_seconds: float = 2.0
-    content: Literal["pattern", "noise"] = "pattern"
-    noise_amplitude: int = 16
-    qp: int = 23
-    nominal_bytes_per_second: int = 4_000
-
-    def __post_init__(self) -> None:
-        """Validate the profile."""
-        if self.width <= 0 or self.height <= 0 or self.width % 2 or self.height % 2:
-            raise ValueError(f"width and height must be positive and even: {self}")
-        if self.fps <= 0:
-            raise ValueError(f"fps must be positive: {self}")
-        frames = self.gop_seconds * self.fps
-        if frames < 1 or abs(frames - round(frames)) > 1e-9:
-            raise ValueError(f"gop_seconds * fps must be a whole number of frames: {self}")
-        if self.content not in ("pattern", "noise"):
-            raise ValueError(f"unknown content {self.content!r}")
-
-    @property
-    def gop_frames(self) -> int:
-        """Number of frames in one GOP (key frame included)."""
-        return round(self.gop_seconds * self.fps)
-
-    @property
-    def gop_us(self) -> int:
-        """Length of one GOP in microseconds."""
-        return round(self.gop_seconds * _US_PER_S)
-
-    @property
-    def cache_tag(self) -> str:
-        """Identify every parameter that changes the encoded bytes."""
-        return (
-            f"{self.name}:{self.width}x{self.height}@{self.fps}:g{self.gop_seconds}"
-            f":{self.content}:{self.noise_amplitude}:qp{self.qp}"
-        )
-
-
-# Figures measured with av 19.0.2 (libx264 165): light about 3.2 kB/s (26 kbit/s), heavy about
-# 3.9 MB/s (31 Mbit/s, so a 1 GiB export is about 4.6 minutes of recording).
-PROFILES: dict[str, MediaProfile] = {
-    "light": MediaProfile(
-        name="light",
-        width=320,
-        height=180,
-        fps=10,
-        content="pattern",
-        qp=23,
-        nominal_bytes_per_second=3_200,
-    ),
-    "heavy": MediaProfile(
-        name="heavy",
-        width=1280,
-        height=720,
-        fps=25,
-        content="noise",
-        noise_amplitude=16,
-        qp=30,
-        nominal_bytes_per_second=3_900_000,
-    ),
-}
-DEFAULT_PROFILE = "light"
-
-
-def get_profile(name: str) -> MediaProfile:
-    """Return the named profile: ``"light"`` (tests, default) or ``"heavy"`` (benchmarks).
-
-    Raises:
-        ValueError: The name is unknown.
-    """
-    try:
-        return PROFILES[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown media profile {name!r}; known: {', '.join(sorted(PROFILES))}"
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -299,8 +201,8 @@ class MediaLibrary:
 
     def frame_count(self, duration_s: float) -> int:
         """Frames of an export lasting ``duration_s``: up to the frame where the stop falls."""
-        duration_us = max(0, round(duration_s * _US_PER_S))
-        return max(1, -(-duration_us * self.profile.fps // _US_PER_S))
+        duration_us = max(0, round(duration_s * US_PER_S))
+        return max(1, -(-duration_us * self.profile.fps // US_PER_S))
 
     def estimated_size_kb(self, duration_s: float) -> int:
         """Estimate the size in kilobytes (1024 bytes) of an export lasting ``duration_s``.

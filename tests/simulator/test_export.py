@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,10 +13,11 @@ import pytest
 import pyzipper
 
 from simulator import Simulator
+from simulator.__main__ import config_from_args, parse_args
 from simulator.clock import format_time, parse_time
-from simulator.state import Recording
+from simulator.model import Recording
 
-from .helpers import VIEWER, error_code, find, get_xml
+from .helpers import VIEWER, error_code, find, get_xml, make_sim
 
 E = "/axis-cgi/record/export"
 
@@ -238,3 +240,44 @@ async def test_drop_export_fault(
         sim.url + f"{E}/exportrecording.cgi", params=params, auth=VIEWER
     ) as resp:
         assert len(await resp.read()) == resp.content_length
+
+
+@pytest.mark.parametrize("password", [None, "secret"], ids=["matroska", "zip"])
+async def test_bandwidth_paces_export_bodies(
+    sim_media_cache: Path, session: aiohttp.ClientSession, password: str | None
+) -> None:
+    """At 8 Mbit/s (1 MB/s) a body of about 0.6 MB takes about 0.6 s after its headers."""
+    sim = make_sim(sim_media_cache, bandwidth_mbit=8.0)
+    rate = 8.0 * 1_000_000 / 8
+    async with sim.serve("127.0.0.1", 0):
+        rec = continuous(sim)
+        params = {
+            "schemaversion": "1",
+            "recordingid": rec.recordingid,
+            "diskid": "SD_DISK",
+            "exportformat": "matroska",
+            "starttime": format_time(rec.start),
+            "stoptime": format_time(rec.start + timedelta(seconds=180)),
+        }
+        if password is not None:
+            params |= {"password": password, "encryptionformat": "zip-aes256"}
+        async with session.get(
+            sim.url + f"{E}/exportrecording.cgi", params=params, auth=VIEWER
+        ) as resp:
+            assert resp.status == 200
+            started = time.perf_counter()
+            data = await resp.read()
+            elapsed = time.perf_counter() - started
+    assert len(data) == resp.content_length
+    link = sim.link()
+    assert link is not None
+    expected = (len(data) - link.burst) / rate  # the first piece goes at once
+    assert 0.4 < expected < 1.0, expected
+    assert 0.85 * expected <= elapsed <= 1.25 * expected + 0.15, (elapsed, expected)
+
+
+def test_bandwidth_option() -> None:
+    assert config_from_args(parse_args(["--bandwidth", "8"])).bandwidth_mbit == 8.0
+    assert config_from_args(parse_args([])).bandwidth_mbit is None
+    with pytest.raises(SystemExit):
+        parse_args(["--bandwidth", "0"])

@@ -14,7 +14,8 @@ import av
 import pytest
 import pyzipper
 
-from simulator.media import MediaLibrary, MediaProfile, get_profile
+from simulator.media import MediaLibrary
+from simulator.media_profiles import MediaProfile, get_profile
 
 if TYPE_CHECKING:
     from collections.abc import Callable

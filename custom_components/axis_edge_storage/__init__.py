@@ -14,14 +14,14 @@ from .coordinator import EdgeStorageCoordinator
 from .disk_actions import async_setup_disk_actions
 from .encryption_actions import async_setup_encryption_actions
 from .entity import MANUFACTURER
-from .export_links import async_get_links
-from .export_queue import ExportQueue
+from .export.links import async_get_links
+from .export.queue import ExportQueue
+from .export.view import ExportDownloadView
 from .jobs import Job, JobTracker, async_remove_job_store
 from .recording_actions import async_setup_recording_actions
 from .runtime import AxisEdgeStorageConfigEntry, AxisEdgeStorageRuntimeData
 from .services import async_setup_services
 from .share_actions import async_setup_share_actions
-from .views import ExportDownloadView
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,

@@ -9,7 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import EdgeStorageCoordinator
-    from .export_queue import ExportQueue
+    from .export.queue import ExportQueue
     from .jobs import JobTracker
     from .vapix import AxisEdgeStorage
 

@@ -15,14 +15,9 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .export_errors import ExportError
-from .export_plan import (
-    EARLIEST_TIME,
-    LATEST_TIME,
-    ExportRequest,
-    time_out_of_range,
-    utc_in_bounds,
-)
+from .export.errors import ExportError
+from .export.models import ExportRequest
+from .export.plan import EARLIEST_TIME, LATEST_TIME, time_out_of_range, utc_in_bounds
 from .runtime import AxisEdgeStorageConfigEntry
 from .usb_export import DEFAULT_TIMEOUT, UsbExportRequest, async_export_to_usb
 

@@ -18,8 +18,8 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, EVENT_USB_EXPORT_FINISHED
-from .export_errors import ExportError
-from .export_plan import check_range, range_placeholders
+from .export.errors import ExportError
+from .export.plan import check_range, range_placeholders
 from .jobs import Job, JobKind, JobResult, JobTracker
 from .vapix import (
     AxisEdgeStorage,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,18 +11,22 @@ import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from custom_components.axis_edge_storage.exporter import (
-    EXPORT_ERROR_MESSAGES,
-    ClipExporter,
-    ExportError,
-    default_export_root,
-    sanitize_name,
-)
+from custom_components.axis_edge_storage.export.errors import ExportError
+from custom_components.axis_edge_storage.export.exporter import ClipExporter
+from custom_components.axis_edge_storage.export.files import default_export_root, sanitize_name
 from custom_components.axis_edge_storage.vapix import AxisEdgeStorage
 from simulator import Simulator
 from simulator.state import Recording as SimRecording
 
 CAMERA = "Front Door"
+PACKAGE = Path(__file__).parents[2] / "custom_components" / "axis_edge_storage"
+#: The English messages of the errors: the ``exceptions`` of strings.json, their only source.
+MESSAGES: dict[str, str] = {
+    key: value["message"]
+    for key, value in json.loads((PACKAGE / "strings.json").read_text(encoding="utf-8"))[
+        "exceptions"
+    ].items()
+}
 
 
 @dataclass
@@ -118,12 +123,17 @@ def placeholder_names(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
 
 
+def render(err: ExportError) -> str:
+    """The English message a user reads: strings.json's, with the error's placeholders."""
+    return MESSAGES[err.translation_key].format(**err.placeholders)
+
+
 def check_error(err: ExportError, key: str, *, user_error: bool | None = None) -> None:
     """The error has the key, exactly the placeholders its message uses, and no URL."""
     assert err.translation_key == key, str(err)
-    assert set(err.placeholders) == placeholder_names(EXPORT_ERROR_MESSAGES[key])
-    assert str(err) == EXPORT_ERROR_MESSAGES[key].format(**err.placeholders)
-    text = f"{err} {err.placeholders}"
+    assert key in MESSAGES, key
+    assert set(err.placeholders) == placeholder_names(MESSAGES[key])
+    text = f"{render(err)} {err.placeholders}"
     assert "http" not in text
     assert "127.0.0.1" not in text
     assert "pass" not in text.replace("password", "")

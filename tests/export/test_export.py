@@ -13,8 +13,8 @@ import pyzipper
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from custom_components.axis_edge_storage.exporter import (
-    ClipExporter,
+from custom_components.axis_edge_storage.export.exporter import ClipExporter
+from custom_components.axis_edge_storage.export.models import (
     ExportedFile,
     ExportRequest,
     ExportResult,

@@ -16,16 +16,13 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 
-from custom_components.axis_edge_storage import export_files
-from custom_components.axis_edge_storage import exporter as exporter_module
-from custom_components.axis_edge_storage.export_limits import GIB, MIB, ExportLimits
-from custom_components.axis_edge_storage.exporter import (
-    ClipExporter,
-    ExportError,
-    ExportRequest,
-    default_export_root,
-    sanitize_name,
-)
+from custom_components.axis_edge_storage.export import exporter as exporter_module
+from custom_components.axis_edge_storage.export import files as export_files
+from custom_components.axis_edge_storage.export.errors import ExportError
+from custom_components.axis_edge_storage.export.exporter import ClipExporter
+from custom_components.axis_edge_storage.export.files import default_export_root, sanitize_name
+from custom_components.axis_edge_storage.export.limits import GIB, MIB, ExportLimits
+from custom_components.axis_edge_storage.export.models import ExportRequest
 from simulator import Simulator
 
 from .camera_proxy import CameraProxy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.axis_edge_storage.exporter import ExportRequest
+from custom_components.axis_edge_storage.export.models import ExportRequest
 from custom_components.axis_edge_storage.usb_export import UsbExportRequest
 
 SECRET = "Zip-Secret-71"

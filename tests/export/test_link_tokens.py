@@ -13,9 +13,9 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from yarl import URL
 
-from custom_components.axis_edge_storage import export_links
 from custom_components.axis_edge_storage.const import DOMAIN
-from custom_components.axis_edge_storage.export_links import (
+from custom_components.axis_edge_storage.export import links as export_links
+from custom_components.axis_edge_storage.export.links import (
     DATA_LINKS,
     ExportLinks,
     async_get_links,

@@ -12,15 +12,14 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 
-from custom_components.axis_edge_storage import export_plan
-from custom_components.axis_edge_storage.export_files import PartFile
-from custom_components.axis_edge_storage.exporter import (
-    ClipExporter,
-    ExportError,
-    ExportRequest,
+from custom_components.axis_edge_storage.export.errors import ExportError
+from custom_components.axis_edge_storage.export.exporter import ClipExporter
+from custom_components.axis_edge_storage.export.files import (
+    PartFile,
     default_export_root,
     sanitize_name,
 )
+from custom_components.axis_edge_storage.export.models import ExportRequest
 from custom_components.axis_edge_storage.vapix import (
     Disk,
     DiskStatus,
@@ -124,38 +123,6 @@ async def test_media_type_and_leading_bytes_are_checked(
         await exporter.async_export(request)
     check_error(info.value, "unexpected_content")
     assert folders.files() == []
-
-
-def test_cover_takes_the_fewest_recordings_per_source() -> None:
-    continuous = _recording("c", START, START + timedelta(hours=1))
-    inside = _recording(
-        "t",
-        START + timedelta(minutes=5),
-        START + timedelta(minutes=6),
-        kind=RecordingType.TRIGGERED,
-    )
-    later = _recording("d", START + timedelta(minutes=70), None)
-    other_source = _recording(
-        "s2", START + timedelta(minutes=10), START + timedelta(minutes=20), source="2"
-    )
-    parts = export_plan.cover(
-        [continuous, inside, later, other_source],
-        START + timedelta(minutes=4),
-        START + timedelta(minutes=80),
-        NOW,
-    )
-    assert [(p.recording.recording_id, p.start - START, p.stop - START) for p in parts] == [
-        ("c", timedelta(minutes=4), timedelta(hours=1)),
-        ("s2", timedelta(minutes=10), timedelta(minutes=20)),
-        ("d", timedelta(minutes=70), timedelta(minutes=80)),  # the gap 60..70 is skipped
-    ]
-
-
-def test_cover_prefers_continuous_on_a_tie() -> None:
-    triggered = _recording("a", START, START + timedelta(minutes=10), kind=RecordingType.TRIGGERED)
-    continuous = _recording("b", START, START + timedelta(minutes=10))
-    parts = export_plan.cover([triggered, continuous], START, START + timedelta(minutes=5), NOW)
-    assert [p.recording.recording_id for p in parts] == ["b"]
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ async def proxy(sim: Simulator) -> AsyncIterator[CameraProxy]:
 def one_second_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file gets 1 s (where the integration has limits at all)."""
     try:
-        limits = importlib.import_module("custom_components.axis_edge_storage.export_limits")
+        limits = importlib.import_module("custom_components.axis_edge_storage.export.limits")
     except ImportError:
         return  # code without export limits: the test shows what happens there
     monkeypatch.setattr(

@@ -194,6 +194,7 @@ async def test_failure_is_translated_and_announced(
     assert info.value.translation_key == "no_recording"
     assert "No recording covers" in str(info.value)
     assert [e.data["error"] for e in failed] == ["no_recording"]
+    assert failed[0].data["message"].startswith("No recording covers")  # from strings.json
     assert not [p for p in media.rglob("*") if p.is_file()]
 
 

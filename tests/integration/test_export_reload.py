@@ -60,7 +60,7 @@ async def test_exports_stay_one_at_a_time_across_a_reload(
     )
     old_queue = loaded.runtime_data.exports
     async with asyncio.timeout(10):  # until the first is downloading its file
-        while old_queue.current_file is None:
+        while old_queue.progress_coordinator.data.current_file is None:
             await asyncio.sleep(0.01)
 
     assert await hass.config_entries.async_reload(loaded.entry_id)

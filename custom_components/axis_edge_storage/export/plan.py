@@ -1,26 +1,21 @@
-"""The plan of a clip export (pure): what is asked, the range checks, which recordings cover it.
+"""The plan of a clip export (pure): the range checks, which recordings cover it, which disk.
 
-Nothing here talks to the camera or touches a file: `exporter` asks the camera and writes.
+Nothing here talks to the camera or touches a file: `exporter` asks the camera, hands the
+answers to `choose`, and writes. Every function is unit-tested without HTTP.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
-from homeassistant.util import slugify
 
-from .export_errors import ExportError
-from .vapix import Disk, DiskStatus, Recording, RecordingType
+from ..vapix import Disk, DiskStatus, Recording, RecordingType
+from .errors import ExportError
+from .models import Part
 
-EXPORT_FOLDER_NAME: Final = "axis_edge_storage"
 MIN_DURATION: Final = timedelta(seconds=1)
 MAX_DURATION: Final = timedelta(hours=24)
 SD_DISK: Final = "SD_DISK"
@@ -28,120 +23,7 @@ SD_DISK: Final = "SD_DISK"
 EARLIEST_TIME: Final = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_TIME: Final = datetime(9998, 12, 31, tzinfo=UTC)
 
-
 _TEXT_TIME = "%Y-%m-%d %H:%M:%S"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRequest:
-    """What to export.
-
-    Attributes:
-        start: Start of the range (aware; a naive time is Home Assistant's local time).
-        end: End of the range; in the future only while a recording is ongoing (cut at now).
-        disk_id: The disk to export from; None: the disk whose recordings cover the range,
-            the SD card first.
-        folder: Destination folder; None: ``<media>/axis_edge_storage/<camera>/``. Another
-            folder must be allowed by ``allowlist_external_dirs``; a relative one is taken
-            relative to the configuration folder.
-        password: Export as an AES-256 zip protected by this password.
-        name: File name prefix instead of the camera's name (no separators, no ``..``).
-    """
-
-    start: datetime
-    end: datetime
-    disk_id: str | None = None
-    folder: Path | None = None
-    password: str | None = field(default=None, repr=False)
-    name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ExportedFile:
-    """One finished file: where, how big, its SHA-256, and the range it really holds."""
-
-    path: Path
-    size: int
-    sha256: str
-    start: datetime
-    stop: datetime
-    recording_id: str
-    disk_id: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form (response data, events)."""
-        return {
-            "path": str(self.path),
-            "size": self.size,
-            "sha256": self.sha256,
-            "start": self.start.isoformat(),
-            "stop": self.stop.isoformat(),
-            "recording_id": self.recording_id,
-            "disk_id": self.disk_id,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ExportResult:
-    """The files of one export, their total size and the proper (key-frame) start."""
-
-    files: tuple[ExportedFile, ...]
-    total_bytes: int
-    proper_start: datetime | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-able form (response data, events)."""
-        return {
-            "files": [exported.as_dict() for exported in self.files],
-            "total_bytes": self.total_bytes,
-            "proper_start": self.proper_start.isoformat() if self.proper_start else None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One recording's share of the range."""
-
-    recording: Recording
-    start: datetime
-    stop: datetime
-
-
-@dataclass(slots=True)
-class Planned:
-    """A part with its export properties."""
-
-    part: Part
-    start: datetime
-    stop: datetime
-    estimated_bytes: int | None
-
-
-def default_export_root(hass: HomeAssistant) -> Path:
-    """Return the integration's own export folder: ``<media>/axis_edge_storage``."""
-    media = hass.config.media_dirs.get("local") or hass.config.path("media")
-    return Path(media) / EXPORT_FOLDER_NAME
-
-
-def sanitize_name(name: str) -> str:
-    """Return a safe file name part: letters, digits, ``_`` and ``-`` only (``../x`` -> ``x``)."""
-    slug = slugify(name)[:64].rstrip("_-") if name.strip() else ""
-    return slug if _SAFE_NAME.match(slug) and slug != "unknown" else "camera"
-
-
-def check_name(name: str) -> str:
-    """Validate a user-given file name prefix and return its sanitized form."""
-    if (
-        not name.strip()
-        or "/" in name
-        or "\\" in name
-        or ".." in name
-        or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name)
-    ):
-        shown = "".join(ch if ch.isprintable() else "?" for ch in name)[:100]
-        raise ExportError("invalid_name", {"name": shown}, user_error=True)
-    return sanitize_name(name)
 
 
 def _text(moment: datetime) -> str:
@@ -270,3 +152,78 @@ def disk_problem(disk: Disk) -> ExportError | None:
 def is_unbound_share(disk: Disk) -> bool:
     """An unbound network share is disconnected by design: not a reason to fail."""
     return disk.status is DiskStatus.DISCONNECTED and (disk.filesystem or "").lower() == "cifs"
+
+
+def check_wanted_disk(disks: Mapping[str, Disk] | None, wanted: str | None) -> None:
+    """Refuse an explicit disk the camera does not have, or one that cannot export now.
+
+    `disks` is None when the account may not list them: nothing to check then.
+    """
+    if wanted is None or disks is None:
+        return
+    if wanted not in disks:
+        raise ExportError(
+            "unknown_disk", {"disk": wanted, "disks": ", ".join(disks)}, user_error=True
+        )
+    if (problem := disk_problem(disks[wanted])) is not None:
+        raise problem
+
+
+def choose(
+    recordings: Iterable[Recording],
+    disks: Mapping[str, Disk] | None,
+    wanted: str | None,
+    window: tuple[datetime, datetime],
+    now: datetime,
+) -> tuple[str, list[Part]]:
+    """The disk to export from and the parts of the range `window` it covers.
+
+    `recordings` overlap the range (listed up to now); `disks` are the camera's (None: the
+    account may not list them); `wanted` is the request's disk. Without one, the usable disk
+    covering most of the range wins, the SD card first on a tie. An end after `now` needs a
+    recording ongoing now on that disk. Raises `ExportError` saying why nothing can be exported.
+    """
+    start, end = window
+    list_end = min(end, now)
+    by_disk: dict[str, list[Recording]] = {}
+    unexportable = False
+    for recording in recordings:
+        if wanted is not None and recording.disk_id not in ("", wanted):
+            continue
+        if not exportable(recording):
+            unexportable = True
+            continue
+        by_disk.setdefault(recording.disk_id or wanted or SD_DISK, []).append(recording)
+    covers = {
+        disk_id: parts
+        for disk_id, recs in by_disk.items()
+        if (parts := cover(recs, start, list_end, now))
+    }
+    places = range_placeholders(start, end)
+    if not covers:
+        if unexportable:
+            raise ExportError("recording_not_exportable", places, user_error=True)
+        if wanted is None and disks is not None:
+            down = sorted(
+                (d for d in disks.values() if not d.mounted and not is_unbound_share(d)),
+                key=lambda d: (not d.disk_id.startswith(SD_DISK), d.disk_id),
+            )
+            if down and (problem := disk_problem(down[0])) is not None:
+                raise problem
+        if end > now:
+            raise ExportError("end_in_future", {"end": places["end"]}, user_error=True)
+        raise ExportError("no_recording", places, user_error=True)
+
+    def rank(disk_id: str) -> tuple[bool, int, bool, str]:
+        usable = disks is None or (disk_id in disks and disk_problem(disks[disk_id]) is None)
+        covered = round(covered_seconds(covers[disk_id]))
+        return (usable, covered, disk_id.startswith(SD_DISK), disk_id)
+
+    disk_id = wanted or max(covers, key=rank)
+    if disks is not None and disk_id in disks and (problem := disk_problem(disks[disk_id])):
+        raise problem
+    if end > now and not any(
+        r.ongoing and r.start is not None and r.start <= now for r in by_disk[disk_id]
+    ):
+        raise ExportError("end_in_future", {"end": places["end"]}, user_error=True)
+    return disk_id, covers[disk_id]

@@ -1,25 +1,86 @@
-"""The files of a clip export: the ``.part`` file, the folder checks, the free space (BLOCKING).
+"""The files of a clip export: names, folders, free space and the ``.part`` file.
 
-Every function and method here blocks: the exporter runs them in the executor.
-A download goes to ``<folder>/.<name>.part`` (created exclusively), is written in batches
-while its SHA-256 is computed in parallel, then fsynced and renamed to a final name that no
-other file has (never replacing one). After each batch the free space of the file system is
-read (``fstatvfs``, cheap); below the reserve the write raises `LowSpaceError`.
+Names are pure. Every other function and method here blocks: the exporter runs them in the
+executor. A download goes to ``<folder>/.<name>.part`` (created exclusively); a write thread
+appends batches to it while a hash thread computes its SHA-256 (`PartFile.write`,
+`PartFile.hash`), then it is fsynced and renamed to a final name that no other file has (never
+replacing one). After each batch the free space of the file system is read (``fstatvfs``,
+cheap); below the reserve the write raises `LowSpaceError`.
+
+While it is written, its data goes to the disk (`writeback`), so the final fsync is short.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
+import re
 import shutil
 import threading
+import unicodedata
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Final
 
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+from homeassistant.util import slugify
+
+from .errors import ExportError
+from .writeback import WriteBack
+
+EXPORT_FOLDER_NAME: Final = "axis_edge_storage"
 _MAX_SUFFIX = 1000
+_IOV_MAX = 1024  # IOV_MAX on Linux and macOS
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_NAME_TIME = "%Y%m%d-%H%M%S"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_SYNC_WRITE = getattr(os, "SYNC_FILE_RANGE_WRITE", 0)
+_SYNC_WAIT = (
+    _SYNC_WRITE
+    | getattr(os, "SYNC_FILE_RANGE_WAIT_BEFORE", 0)
+    | getattr(os, "SYNC_FILE_RANGE_WAIT_AFTER", 0)
+)
+
+
+# -- names (pure) ------------------------------------------------------------------------------
+
+
+def default_export_root(hass: HomeAssistant) -> Path:
+    """Return the integration's own export folder: ``<media>/axis_edge_storage``."""
+    media = hass.config.media_dirs.get("local") or hass.config.path("media")
+    return Path(media) / EXPORT_FOLDER_NAME
+
+
+def sanitize_name(name: str) -> str:
+    """Return a safe file name part: letters, digits, ``_`` and ``-`` only (``../x`` -> ``x``)."""
+    slug = slugify(name)[:64].rstrip("_-") if name.strip() else ""
+    return slug if _SAFE_NAME.match(slug) and slug != "unknown" else "camera"
+
+
+def check_name(name: str) -> str:
+    """Validate a user-given file name prefix and return its sanitized form."""
+    if (
+        not name.strip()
+        or "/" in name
+        or "\\" in name
+        or ".." in name
+        or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name)
+    ):
+        shown = "".join(ch if ch.isprintable() else "?" for ch in name)[:100]
+        raise ExportError("invalid_name", {"name": shown}, user_error=True)
+    return sanitize_name(name)
+
+
+def file_stem(prefix: str, start: datetime, stop: datetime) -> str:
+    """``<prefix>_<start>_<stop>``, times in Home Assistant's local time."""
+    first = dt_util.as_local(start).strftime(_NAME_TIME)
+    return f"{prefix}_{first}_{dt_util.as_local(stop).strftime(_NAME_TIME)}"
+
+
+# -- folders and free space (BLOCKING) ---------------------------------------------------------
 
 
 class LowSpaceError(Exception):
@@ -77,12 +138,31 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def _write_all(fd: int, chunks: Sequence[bytes]) -> int:
+    """Write every chunk (one ``writev`` when the kernel takes it all); return the bytes."""
+    total = sum(len(chunk) for chunk in chunks)
+    done = os.writev(fd, chunks) if len(chunks) <= _IOV_MAX else 0
+    if done == total:
+        return total
+    skip = done
+    for chunk in chunks:
+        if skip >= len(chunk):
+            skip -= len(chunk)
+            continue
+        view = memoryview(chunk)[skip:]
+        skip = 0
+        while view:
+            view = view[os.write(fd, view) :]
+    return total
+
+
 class PartFile:
     """One download: written to ``.<name>.part``, then fsynced and renamed (BLOCKING methods).
 
-    A lock serialises the methods, so `discard` (from a failure or a cancellation) waits for a
-    write still running in another executor thread, and nothing runs after it. `reserve` is
-    the free space (bytes) each `write` leaves on the file system, or raises `LowSpaceError`.
+    A lock serialises the methods that touch the file, so `discard` (from a failure or a
+    cancellation) waits for a write still running in another thread, and nothing touches the
+    file after it. `reserve` is the free space (bytes) each `write` leaves on the file system,
+    or raises `LowSpaceError`.
     """
 
     def __init__(self, folder: Path, stem: str, ext: str, reserve: int = 0) -> None:
@@ -94,11 +174,12 @@ class PartFile:
         self.part: Path | None = None
         self.final: Path | None = None
         self._suffix = 1
-        self._file: io.FileIO | None = None
+        self._fd: int | None = None
         self._sha = hashlib.sha256()
         self._lock = threading.Lock()
         self._hash_lock = threading.Lock()
         self._discarded = False
+        self._writeback = WriteBack()
 
     def name(self, suffix: int | None = None) -> str:
         """The final file name with a suffix (``_2``...) when the plain one is taken."""
@@ -121,37 +202,36 @@ class PartFile:
                     continue
                 part = self.folder / f".{name}.part"
                 try:
-                    fd = os.open(part, _OPEN_FLAGS, 0o644)
+                    self._fd = os.open(part, _OPEN_FLAGS, 0o644)
                 except FileExistsError:
                     continue
                 self._suffix = suffix
                 self.part = part
-                self._file = io.FileIO(fd, "wb", closefd=True)
                 return
             raise FileExistsError(f"no free file name for {self.stem}{self.ext}")
 
     def write(self, chunks: Sequence[bytes]) -> None:
-        """Append chunks (the hash is computed apart, in parallel: see `hash`)."""
+        """Append chunks, write them back to the disk as due (`writeback`), check the space.
+
+        The hash is computed apart, in parallel: see `hash`.
+        """
         with self._lock:
-            file = self._file
-            if file is None:
+            fd = self._fd
+            if fd is None:
                 if self._discarded:
                     return
                 raise RuntimeError("write to a part file that is not open")
-            for chunk in chunks:
-                view = memoryview(chunk)
-                while view:
-                    view = view[file.write(view) :]
-                self.size += len(chunk)
-            if self.reserve > 0 and (free := free_bytes_of(file.fileno())) < self.reserve:
+            self.size += _write_all(fd, chunks)
+            self._writeback.written(fd, self.size)
+            if self.reserve > 0 and (free := free_bytes_of(fd)) < self.reserve:
                 raise LowSpaceError(free, self.reserve)
 
     def hash(self, chunks: Sequence[bytes]) -> None:
         """Add chunks to the SHA-256, in the order they are written.
 
         Kept apart from `write` so that hashing (CPU bound, slower than the disk on CPUs
-        without SHA instructions) and writing run in two executor threads at once; hashlib
-        and file writes release the GIL.
+        without SHA instructions) and writing run in two threads at once; hashlib and file
+        writes release the GIL.
         """
         with self._hash_lock:
             for chunk in chunks:
@@ -160,12 +240,12 @@ class PartFile:
     def commit(self) -> Path:
         """Fsync, close and rename to the final name without ever replacing another file."""
         with self._lock:
-            file, part = self._file, self.part
-            if file is None or part is None or self._discarded:
+            fd, part = self._fd, self.part
+            if fd is None or part is None or self._discarded:
                 raise RuntimeError("commit of a part file that is not open")
-            os.fsync(file.fileno())
-            file.close()
-            self._file = None
+            os.fsync(fd)
+            self._fd = None
+            os.close(fd)
             for suffix in range(self._suffix, _MAX_SUFFIX):
                 final = self.folder / self.name(suffix)
                 try:  # reserve the name: O_EXCL never follows or replaces anything
@@ -183,10 +263,10 @@ class PartFile:
         """Close and remove the part and the final file (if this request made it)."""
         with self._lock:
             self._discarded = True
-            if self._file is not None:
+            if self._fd is not None:
                 with contextlib.suppress(OSError):
-                    self._file.close()
-                self._file = None
+                    os.close(self._fd)
+                self._fd = None
             for path in (self.part, self.final):
                 if path is not None:
                     with contextlib.suppress(OSError):

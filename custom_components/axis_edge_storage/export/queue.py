@@ -21,7 +21,7 @@ from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util.hass_dict import HassKey
 
-from .const import (
+from ..const import (
     CONF_EXPORT_FOLDER,
     CONF_EXPORT_RETENTION_DAYS,
     CONF_LINK_VALIDITY_HOURS,
@@ -34,17 +34,14 @@ from .const import (
     LOGGER,
     MAX_LINK_VALIDITY_HOURS,
 )
-from .export_links import DOWNLOAD_PATH, async_get_links
-from .export_retention import async_remove_old_exports
-from .exporter import (
-    ClipExporter,
-    ExportedFile,
-    ExportError,
-    ExportRequest,
-    default_export_root,
-    sanitize_name,
-)
-from .vapix import AxisEdgeStorage
+from ..vapix import AxisEdgeStorage
+from .errors import ExportError
+from .exporter import ClipExporter
+from .files import default_export_root, sanitize_name
+from .links import DOWNLOAD_PATH, async_get_links
+from .models import ExportedFile, ExportRequest
+from .progress import ExportProgressCoordinator
+from .retention import async_remove_old_exports
 
 RETENTION_INTERVAL = timedelta(days=1)
 _EXPORT_LOCKS: HassKey[dict[str, asyncio.Lock]] = HassKey(f"{DOMAIN}_export_locks")
@@ -74,54 +71,60 @@ class ExportQueue:
     """The exports of one camera."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry, device: AxisEdgeStorage, device_id: str
+        self, hass: HomeAssistant, entry: ConfigEntry, client: AxisEdgeStorage, device_id: str
     ) -> None:
         """Prepare; nothing runs until an export is asked for."""
         self._hass = hass
         self._entry = entry
         self._device_id = device_id
         self.folder = camera_folder(hass, entry)
+        self.progress_coordinator = ExportProgressCoordinator(hass, entry)
         self._exporter = ClipExporter(
             hass,
-            device,
+            client,
             camera_name=entry.title,
             default_folder=self.folder,
             configured=bool(entry.options.get(CONF_EXPORT_FOLDER)),
         )
         self._lock = camera_export_lock(hass, entry.unique_id or entry.entry_id)
-        self._listeners: list[CALLBACK_TYPE] = []
-        self.progress: float | None = None
-        self.current_file: str | None = None
-        self.waiting = 0
+        self._waiting = 0
+
+    # -- until the progress sensor follows `progress_coordinator` itself -----------------------
 
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
         """Call `listener` when the progress changes; returns the remover."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+        return self.progress_coordinator.async_add_listener(listener)
 
-    @callback
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+    @property
+    def progress(self) -> float | None:
+        """Percent done of the current (or last) export; None before the first."""
+        return self.progress_coordinator.data.percent
 
-    @callback
-    def _on_progress(self, percent: float, current: str | None) -> None:
-        self.progress = round(percent, 1)
-        self.current_file = current
-        self._notify()
+    @property
+    def current_file(self) -> str | None:
+        """The file being written; None between exports."""
+        return self.progress_coordinator.data.current_file
+
+    @property
+    def waiting(self) -> int:
+        """Exports waiting for the one running."""
+        return self.progress_coordinator.data.queued
+
+    # -- exports -------------------------------------------------------------------------------
 
     async def async_export(self, request: ExportRequest, context: Context) -> dict[str, Any]:
         """Export after the exports asked for before; return the response data.
 
         Raises `ExportError` after firing the failed event.
         """
-        self.waiting += 1
-        self._notify()
+        self._waiting += 1
+        self.progress_coordinator.async_queued(self._waiting)
         try:
             await self._lock.acquire()
         finally:
-            self.waiting -= 1
+            self._waiting -= 1
+            self.progress_coordinator.async_queued(self._waiting)
         try:
             return await self._async_run(request, context)
         finally:
@@ -136,19 +139,19 @@ class ExportQueue:
             "disk_id": request.disk_id,
         }
         self._hass.bus.async_fire(EVENT_EXPORT_STARTED, base, context=context)
-        self._on_progress(0.0, None)
+        progress = self.progress_coordinator
+        progress.async_progress(0.0, None)
         try:
-            result = await self._exporter.async_export(request, self._on_progress)
+            result = await self._exporter.async_export(request, progress.async_progress)
         except ExportError as err:
-            self.current_file = None
-            self._notify()
+            progress.async_stopped()
             self._hass.bus.async_fire(
                 EVENT_EXPORT_FAILED,
-                {**base, "error": err.translation_key, "message": str(err)},
+                {**base, "error": err.translation_key, "message": err.message(self._hass)},
                 context=context,
             )
             raise
-        self._on_progress(100.0, None)
+        progress.async_progress(100.0, None)
         response = result.as_dict()
         for item, exported in zip(response["files"], result.files, strict=True):
             item["url"] = await self.async_download_url(exported)
@@ -156,7 +159,7 @@ class ExportQueue:
         return response
 
     async def async_download_url(self, exported: ExportedFile) -> str | None:
-        """A download link (see `export_links`) when the file is in the camera's folder.
+        """A download link (see `links`) when the file is in the camera's folder.
 
         Folders are compared with their symlinks resolved (a symlinked media folder still
         gives a link); the file is recorded as written by this integration.
@@ -180,7 +183,7 @@ class ExportQueue:
     def async_start_retention(self) -> CALLBACK_TYPE:
         """Remove old exports now and daily, from the integration's own folder only.
 
-        The camera's folder is not walked when it is a symlink (see `export_retention`).
+        The camera's folder is not walked when it is a symlink (see `retention`).
         Then the record of written files forgets the files that are gone.
         """
 

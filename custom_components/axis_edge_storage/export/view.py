@@ -1,7 +1,7 @@
 """Downloads of exported clips (range requests supported).
 
 `GET /api/axis_edge_storage/exports/<entry_id>/<file name>` serves a file that camera's
-exports wrote (see `export_links`) to a signed-in user, or to anyone holding a link with a
+exports wrote (see `links`) to a signed-in user, or to anyone holding a link with a
 valid, unexpired ``token`` for that very file. The link keeps working across restarts for
 its whole validity.
 
@@ -21,10 +21,9 @@ from aiohttp import web
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_AUTHENTICATED, KEY_HASS, HomeAssistantView
 
-from .const import DOMAIN
-from .export_files import inside
-from .export_links import DOWNLOAD_PATH, TOKEN_PARAM, WrittenFile, async_get_links, servable
-from .export_plan import default_export_root
+from ..const import DOMAIN
+from .files import default_export_root, inside
+from .links import DOWNLOAD_PATH, TOKEN_PARAM, WrittenFile, async_get_links, servable
 
 CONTENT_TYPES = {".mkv": "video/x-matroska", ".zip": "application/zip"}
 

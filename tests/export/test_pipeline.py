@@ -1,0 +1,156 @@
+"""The download pipeline without a camera: threads, bounds, failures, write-back."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from homeassistant.core import HomeAssistant
+
+from custom_components.axis_edge_storage.export import writeback
+from custom_components.axis_edge_storage.export.download import Pipe
+from custom_components.axis_edge_storage.export.files import LowSpaceError, PartFile
+
+MIB = 1 << 20
+
+
+class _Slow(PartFile):
+    """A part file whose writes wait for `go` (and record what they wrote)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, "clip", ".mkv")
+        self.go = threading.Event()
+        self.batches: list[Sequence[bytes]] = []
+
+    def write(self, chunks: Sequence[bytes]) -> None:
+        self.go.wait(10)
+        self.batches.append(chunks)
+        super().write(chunks)
+
+
+async def test_read_write_and_hash_overlap_and_keep_the_order(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    part_file = PartFile(tmp_path, "clip", ".mkv")
+    part_file.open()
+    pipe = Pipe(hass, part_file)
+    batches = [[os.urandom(1000), os.urandom(24)] for _ in range(50)]
+    for batch in batches:
+        await pipe.put(batch)
+    await pipe.finish()
+    body = b"".join(b"".join(batch) for batch in batches)
+    final = part_file.commit()
+    assert final.read_bytes() == body
+    assert part_file.sha256 == hashlib.sha256(body).hexdigest()
+
+
+async def test_at_most_depth_batches_wait_for_a_thread(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A slow disk stops the reading: the file is never held in memory."""
+    part_file = _Slow(tmp_path)
+    part_file.open()
+    pipe = Pipe(hass, part_file, depth=3)
+    for _ in range(3):
+        await asyncio.wait_for(pipe.put([b"x" * 10]), 1)
+    blocked = asyncio.ensure_future(pipe.put([b"y" * 10]))
+    await asyncio.sleep(0.2)
+    assert not blocked.done()  # the 4th waits while 3 are with the writer
+    part_file.go.set()
+    await asyncio.wait_for(blocked, 5)
+    await pipe.finish()
+    assert len(part_file.batches) == 4
+
+
+async def test_a_failed_write_is_raised_in_the_loop_and_the_rest_skipped(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    part_file = PartFile(tmp_path, "clip", ".mkv", reserve=1 << 62)  # always below the reserve
+    part_file.open()
+    pipe = Pipe(hass, part_file, depth=2)
+
+    async def feed() -> None:
+        for _ in range(100):
+            await pipe.put([b"x" * 100])
+        await pipe.finish()
+
+    with pytest.raises(LowSpaceError):
+        await feed()
+    pipe.abort()
+    await hass.async_block_till_done()
+    assert part_file.size == 100  # only the first batch was written
+    part_file.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_abort_skips_what_the_threads_have_not_taken(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    part_file = _Slow(tmp_path)
+    part_file.open()
+    pipe = Pipe(hass, part_file, depth=8)
+    for _ in range(5):
+        await pipe.put([b"x" * 10])
+    pipe.abort()
+    part_file.go.set()
+    await hass.async_block_till_done()
+    assert len(part_file.batches) <= 1  # at most the write already running
+    part_file.discard()
+
+
+def test_write_back_while_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every window is sent to the disk as written; the data a lag behind is waited for."""
+    real = writeback.SYNC_FILE_RANGE
+    calls: list[tuple[int, int, int]] = []
+    advised: list[tuple[int, int]] = []
+
+    def sync_file_range(fd: int, offset: int, length: int, flags: int) -> int:
+        calls.append((offset, length, flags))
+        return real(fd, offset, length, flags) if real is not None else 0
+
+    def fadvise(_fd: int, offset: int, length: int, _advice: int) -> None:
+        advised.append((offset, length))
+
+    monkeypatch.setattr(writeback, "SYNC_FILE_RANGE", sync_file_range)
+    monkeypatch.setattr(writeback, "WINDOW", 4 * MIB)
+    monkeypatch.setattr(writeback, "LAG", 8 * MIB)
+    monkeypatch.setattr(os, "posix_fadvise", fadvise)
+    part_file = PartFile(tmp_path, "clip", ".mkv")
+    part_file.open()
+    block = os.urandom(MIB)
+    for _ in range(20):
+        part_file.write([block])
+        part_file.hash([block])
+    part_file.commit()
+    assert [c for c in calls if c[2] == 2] == [(n * 4 * MIB, 4 * MIB, 2) for n in range(5)]
+    assert [c for c in calls if c[2] == 7] == [
+        (0, 4 * MIB, 7),
+        (4 * MIB, 4 * MIB, 7),
+        (8 * MIB, 4 * MIB, 7),
+    ]
+    assert advised == [(0, 4 * MIB), (4 * MIB, 4 * MIB), (8 * MIB, 4 * MIB)]
+    assert part_file.sha256 == hashlib.sha256(block * 20).hexdigest()
+
+
+def test_a_file_system_without_write_back_still_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = 0
+
+    def refuse(_fd: int, _offset: int, _length: int, _flags: int) -> int:
+        nonlocal calls
+        calls += 1
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(writeback, "SYNC_FILE_RANGE", refuse)
+    monkeypatch.setattr(writeback, "WINDOW", MIB)
+    part_file = PartFile(tmp_path, "clip", ".mkv")
+    part_file.open()
+    for _ in range(5):
+        part_file.write([b"x" * MIB])
+    final = part_file.commit()
+    assert calls == 1  # tried once, then left to the final fsync
+    assert final.stat().st_size == 5 * MIB

@@ -292,25 +292,39 @@ def _job_attributes(job: Job | None) -> dict[str, Any]:
     }
 
 
-class _JobSensorMixin(SensorEntity):
-    """Follows the camera's job tracker instead of the state coordinator."""
+class _JobSensor(SensorEntity):
+    """A sensor whose value comes from the job coordinator (`JobTracker`).
+
+    Its device, unique id and availability come from the state coordinator (the entity base,
+    as for every camera and disk entity); it is written again on every
+    `async_set_updated_data` of the job coordinator.
+    """
 
     entity_description: JobSensorDescription
     _jobs: JobTracker
     _job_disk: str | None
 
+    async def async_added_to_hass(self) -> None:
+        """Follow the job coordinator as well."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._jobs.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def _job(self) -> Job | None:
+        return self._jobs.data.job_for(self._job_disk)
+
     @property
     def native_value(self) -> StateType:
         """The job's action (idle when none runs), or its progress."""
-        return self.entity_description.value_fn(self._jobs.job_for(self._job_disk))
+        return self.entity_description.value_fn(self._job)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """The running or last job."""
-        return _job_attributes(self._jobs.job_for(self._job_disk))
+        return _job_attributes(self._job)
 
 
-class DiskJobSensor(_JobSensorMixin, DiskEntity):
+class DiskJobSensor(_JobSensor, DiskEntity):
     """The job running on one disk: its action, or its progress in %."""
 
     def __init__(
@@ -321,13 +335,8 @@ class DiskJobSensor(_JobSensorMixin, DiskEntity):
         self._jobs = coordinator.config_entry.runtime_data.jobs
         self._job_disk = disk_id
 
-    async def async_added_to_hass(self) -> None:
-        """Follow the job tracker."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._jobs.async_add_listener(self.async_write_ha_state))
 
-
-class CameraJobSensor(_JobSensorMixin, EdgeStorageEntity):
+class CameraJobSensor(_JobSensor, EdgeStorageEntity):
     """A camera job that concerns no disk (a test of a share that is not bound).
 
     Rarely useful (disk jobs show on the disk's own sensors): disabled by default.
@@ -342,8 +351,3 @@ class CameraJobSensor(_JobSensorMixin, EdgeStorageEntity):
         super().__init__(coordinator, description)
         self._jobs = coordinator.config_entry.runtime_data.jobs
         self._job_disk = None
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the job tracker."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._jobs.async_add_listener(self.async_write_ha_state))

@@ -84,7 +84,7 @@ async def init_integration(hass: HomeAssistant, config_entry: MockConfigEntry) -
 @pytest.fixture
 def fast_job_polling() -> Iterator[None]:
     """Poll device jobs every 50 ms instead of every second."""
-    with patch("custom_components.axis_edge_storage.jobs.POLL_INTERVAL", 0.05):
+    with patch("custom_components.axis_edge_storage.jobs.tracker.POLL_INTERVAL", 0.05):
         yield
 
 

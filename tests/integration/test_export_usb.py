@@ -22,7 +22,7 @@ from .conftest import SERIAL, TITLE, StartSim, entry_data
 @pytest.fixture(autouse=True)
 def _fast_polling() -> Any:
     """Poll the job every 50 ms instead of every second."""
-    with patch("custom_components.axis_edge_storage.jobs.POLL_INTERVAL", 0.05):
+    with patch("custom_components.axis_edge_storage.jobs.tracker.POLL_INTERVAL", 0.05):
         yield
 
 

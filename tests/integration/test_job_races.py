@@ -18,15 +18,15 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.axis_edge_storage import jobs as jobs_module
 from custom_components.axis_edge_storage.const import DOMAIN, EVENT_JOB_FINISHED
-from custom_components.axis_edge_storage.jobs import Job, JobKind
+from custom_components.axis_edge_storage.jobs import Job, JobKind, JobUpdate
+from custom_components.axis_edge_storage.jobs import tracker as jobs_module
 from simulator import Simulator
 
 from .conftest import PASSWORD, SERIAL, TITLE, StartSim, entry_data
 from .conftest import call_action as _call
 
-JOBS = "custom_components.axis_edge_storage.jobs"
+JOBS = "custom_components.axis_edge_storage.jobs.tracker"
 SD = "SD_DISK"
 JOB_SENSOR = "sensor.axis_p3265_lve_accc8e012345_sd_card_job"
 USB_START = "record/export/exporttoexternal.cgi"
@@ -437,7 +437,7 @@ async def test_a_job_that_cannot_be_read_ends_alone(
         )
         real = jobs_module.async_read_job
 
-        async def _read(device: Any, job: Job) -> Job:
+        async def _read(device: Any, job: Job) -> JobUpdate:
             if job.job_id == str(broken.jobid):
                 raise RuntimeError("a reader bug")
             return await real(device, job)
@@ -554,7 +554,7 @@ async def test_a_new_job_ends_the_back_off(
 def test_back_off_schedule() -> None:
     """Rejected credentials: 2, 4, 8 ... up to 60 s; no answer: up to 10 s; answered: 1 s."""
     # Imported here: the rest of this file also runs against the code before the back-off.
-    from custom_components.axis_edge_storage.job_schedule import (
+    from custom_components.axis_edge_storage.jobs.schedule import (
         PollBackoff,
         PollOutcome,
     )

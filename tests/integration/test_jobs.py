@@ -107,6 +107,28 @@ async def test_progress_sensor_and_one_event(
         )
 
 
+async def test_job_coordinator_is_pushed_not_polled(
+    hass: HomeAssistant, start_sim: StartSim, finished: list[Event]
+) -> None:
+    """The job coordinator never refreshes on its own; each change is pushed as its data."""
+    async with start_sim(job_speed=20) as sim:
+        entry, camera = await _setup(hass, sim)
+        jobs = entry.runtime_data.jobs
+        assert jobs.update_interval is None
+        assert jobs.data.job_for(SD) is None
+        started = await _call(hass, "unmount_disk", device_id=camera, disk_id=SD)
+        running = jobs.data.job_for(SD)
+        assert running is not None
+        assert running.job_id == started["job_id"]
+        assert not running.done
+        await _until(lambda: bool(finished))
+        ended = jobs.data.job_for(SD)
+        assert ended is not None
+        assert ended.job_id == started["job_id"]
+        assert str(ended.result) == "ok"
+        assert jobs.data.running == ()
+
+
 async def test_wait_returns_the_final_result(
     hass: HomeAssistant, start_sim: StartSim, finished: list[Event]
 ) -> None:
@@ -243,7 +265,8 @@ async def test_unreachable_camera_ends_jobs_as_lost(
         await _call(hass, "unmount_disk", device_id=camera, disk_id=SD)
         sim.faults.add("status", status=503, path="disks/job.cgi")
         with patch(
-            "custom_components.axis_edge_storage.jobs.UNREACHABLE_LIMIT", timedelta(seconds=0.3)
+            "custom_components.axis_edge_storage.jobs.tracker.UNREACHABLE_LIMIT",
+            timedelta(seconds=0.3),
         ):
             await _until(lambda: bool(finished))
         assert finished[0].data["result"] == "lost"

@@ -1,5 +1,8 @@
 """A device job as Home Assistant follows it, and how it is kept across restarts.
 
+`JobUpdate` is what one poll learns about a job (with an explicit `forgotten` when the camera
+no longer knows it); `JobsData` is what the job coordinator hands its sensors.
+
 A kept job comes from storage that an older version (or a hand) may have written: reading it
 back checks every field, so a job the tracker could not follow (a disk job whose id is not a
 number, a disk id that is not text) is refused here, not in the middle of the poll loop.
@@ -7,7 +10,8 @@ number, a disk id that is not text) is refused here, not in the middle of the po
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -55,6 +59,43 @@ class JobResult(StrEnum):
     OK = "ok"
     FAILED = "failed"
     LOST = "lost"
+
+
+@dataclass(frozen=True, slots=True)
+class JobUpdate:
+    """What the camera said about a followed job in one poll.
+
+    `forgotten`: the camera no longer knows the job (it restarted). The job ends as failed, or
+    as lost when it was re-attached from storage and never seen since.
+    """
+
+    progress: int | None
+    result: JobResult | None = None
+    description: str | None = None
+    error_code: int | None = None
+    forgotten: bool = False
+
+    @property
+    def done(self) -> bool:
+        """Whether the job has ended."""
+        return self.result is not None
+
+    @classmethod
+    def ended(
+        cls, result: JobResult, description: str | None, error_code: int | None = None
+    ) -> JobUpdate:
+        """The job has ended."""
+        return cls(progress=None, result=result, description=description, error_code=error_code)
+
+    @classmethod
+    def forgotten_by_camera(cls) -> JobUpdate:
+        """The camera no longer knows the job: it failed (its effect is unknown)."""
+        return cls(
+            progress=None,
+            result=JobResult.FAILED,
+            description=FORGOTTEN_DESCRIPTION,
+            forgotten=True,
+        )
 
 
 @dataclass(slots=True)
@@ -187,3 +228,19 @@ def _time(value: Any) -> datetime | None:
         parsed = None
     # A time without a zone (an older version) is UTC, as every time the tracker keeps.
     return None if parsed is None else dt_util.as_utc(parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class JobsData:
+    """The jobs of one camera as the job sensors show them."""
+
+    running: tuple[Job, ...] = ()
+    # The last ended job of each disk (None: of the camera, for jobs without a disk).
+    last: Mapping[str | None, Job] = field(default_factory=dict)
+
+    def job_for(self, disk_id: str | None) -> Job | None:
+        """A disk's running job, else its last one (None: the camera's jobs without a disk)."""
+        running = [job for job in self.running if job.disk_id == disk_id]
+        if running:
+            return max(running, key=lambda job: job.started)
+        return self.last.get(disk_id)

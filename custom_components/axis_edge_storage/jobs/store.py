@@ -23,8 +23,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, LOGGER
-from .job_model import Job, job_key
+from ..const import DOMAIN, LOGGER
+from .model import Job, job_key
 
 STORAGE_VERSION = 1
 _DATA: HassKey[dict[str, JobStore]] = HassKey(f"{DOMAIN}_job_stores")

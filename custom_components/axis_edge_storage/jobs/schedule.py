@@ -4,7 +4,7 @@ About once a second while the camera answers. While it does not (no connection, 
 error, a timeout), the pause doubles up to a few seconds. While it rejects the credentials, it
 doubles up to a minute and re-authentication is asked for once: asking every second for a
 quarter of an hour helps nobody, fills the camera's log and may lock the account. (The numbers
-are the tracker's, in `jobs.py`.)
+are the tracker's, in `tracker.py`.)
 """
 
 from __future__ import annotations

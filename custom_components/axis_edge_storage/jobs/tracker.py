@@ -3,15 +3,18 @@
 Format, check, repair, mount and unmount (disks/job.cgi), network share tests
 (networkshare/job.cgi) and exports to the USB disk (getjobstatus.cgi) run on the camera and are
 started by an action. `JobTracker` polls them about once a second while one runs, and nothing
-otherwise. When a job ends it fires `axis_edge_storage_job_finished` exactly once, wakes the
-actions that wait for it (`wait: true`), and asks the state coordinator to read the disks
-again.
+otherwise; how the camera answers about each kind is read in `readers.py`. It is a
+`DataUpdateCoordinator` that never refreshes on its own (`update_interval=None`): each change
+(a job followed, progressing or ended) reaches the job sensors through
+`async_set_updated_data` as a `JobsData`. When a job ends it fires
+`axis_edge_storage_job_finished` exactly once, wakes the actions that wait for it
+(`wait: true`), and asks the state coordinator to read the disks again.
 
-Running jobs are kept in Home Assistant's storage (`job_store.py`), so a reload or a restart
+Running jobs are kept in Home Assistant's storage (`store.py`), so a reload or a restart
 re-attaches them. A job the camera forgets while it is followed (it restarted) ends as `failed`
 and says so; a re-attached job the camera no longer knows, or one whose camera stays
 unreachable for `UNREACHABLE_LIMIT`, ends as `lost` (its result is unknown). A camera that
-does not answer or rejects the credentials is asked less often (`job_schedule.py`). Nothing
+does not answer or rejects the credentials is asked less often (`schedule.py`). Nothing
 secret is kept or sent with a job.
 
 A tracker that stopped (unload, reload) follows nothing: an action waiting on it, or starting
@@ -24,31 +27,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import Enum, auto
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, EVENT_JOB_FINISHED, LOGGER
-from .job_model import (
-    FORGOTTEN_DESCRIPTION,
+from ..const import DOMAIN, EVENT_JOB_FINISHED, LOGGER
+from ..vapix import AxisEdgeStorage, VapixError, VapixForbiddenError, VapixUnauthorizedError
+from .model import (
     LOST_DESCRIPTION,
     UNREACHABLE_DESCRIPTION,
     UNREADABLE_DESCRIPTION,
     Job,
-    JobKind,
     JobResult,
+    JobsData,
+    JobUpdate,
 )
-from .job_readers import async_read_job
-from .job_schedule import PollBackoff, PollOutcome
-from .job_store import StoredJobs, async_remove_job_store, job_store
-from .vapix import AxisEdgeStorage, VapixError, VapixForbiddenError, VapixUnauthorizedError
-
-__all__ = ["Job", "JobKind", "JobResult", "JobTracker", "async_remove_job_store"]
+from .readers import async_read_job
+from .schedule import PollBackoff, PollOutcome
+from .store import StoredJobs, job_store
 
 POLL_INTERVAL = 1.0
 # The longest pause between two polls while the camera does not answer (doubling up to it).
@@ -64,8 +65,13 @@ class _State(Enum):
     CLOSED = auto()  # stopped: follows nothing, writes nothing
 
 
-class JobTracker:
-    """Follows one camera's jobs; the source of the job sensors and the finished event."""
+class JobTracker(DataUpdateCoordinator[JobsData]):
+    """Follows one camera's jobs; the source of the job sensors and the finished event.
+
+    Never refreshes on its own: the poll loop below pushes each change as a `JobsData`.
+    """
+
+    config_entry: ConfigEntry
 
     def __init__(
         self,
@@ -76,8 +82,14 @@ class JobTracker:
         on_finished: Callable[[Job], None],
     ) -> None:
         """Nothing is polled until a job is followed."""
-        self._hass = hass
-        self._entry = entry
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} jobs {entry.title}",
+            update_interval=None,
+        )
+        self.data = JobsData()
         self._device = device
         self._camera_device_id = camera_device_id
         self._on_finished = on_finished
@@ -88,7 +100,6 @@ class JobTracker:
         self._restored: set[str] = set()
         self._last: dict[str | None, Job] = {}
         self._waiters: dict[str, list[asyncio.Future[Job]]] = {}
-        self._listeners: list[CALLBACK_TYPE] = []
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._unreachable_since: datetime | None = None
@@ -105,48 +116,42 @@ class JobTracker:
         """The last ended job of each disk (and of the camera)."""
         return tuple(self._last.values())
 
-    def job_for(self, disk_id: str | None) -> Job | None:
-        """A disk's running job, else its last one (None: the camera's jobs without a disk)."""
-        running = [job for job in self._running.values() if job.disk_id == disk_id]
-        if running:
-            return max(running, key=lambda job: job.started)
-        return self._last.get(disk_id)
-
-    @callback
-    def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `listener` whenever a job starts, progresses or ends."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
-
     @callback
     def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        """A job started, progressed or ended: show it."""
+        self.async_set_updated_data(JobsData(running=self.running, last=dict(self._last)))
 
     # ---------------------------------------------------------------- lifecycle
     async def async_restore(self) -> None:
         """Re-attach the jobs that ran when the integration stopped; from now on keep them."""
-        kept, dropped = await self._store.async_open(self, self._adopt, self._entry.title)
+        kept, dropped = await self._store.async_open(self, self._adopt, self.config_entry.title)
         # Rewritten when a kept job was dropped, or one was followed before the store was read.
         rewrite = dropped or bool(self._running)
         for job in kept:
             if job.key not in self._running:
                 LOGGER.info(
-                    "Re-attaching %s job %s of %s", job.action, job.job_id, self._entry.title
+                    "Re-attaching %s job %s of %s", job.action, job.job_id, self.config_entry.title
                 )
                 self._running[job.key] = job
                 self._restored.add(job.key)
         self._state = _State.LIVE
         if rewrite:
             self._save()
+        self._notify()
         self._ensure_polling()
 
     async def async_shutdown(self) -> None:
         """Stop following (unload): waiting actions are told, running jobs are kept now.
 
+        Once: a second call (the coordinator registers it with its config entry too) does
+        nothing.
+
         After this the tracker never writes again, so a reload's new tracker keeps the store.
         """
+        if self._state is _State.CLOSED:
+            return
         self._state = _State.CLOSED
+        await super().async_shutdown()
         if self._task is not None:
             self._task.cancel()
         for waiters in self._waiters.values():
@@ -178,7 +183,7 @@ class JobTracker:
                 "%s job %s of %s started while the integration stopped: %s",
                 job.action,
                 job.job_id,
-                self._entry.title,
+                self.config_entry.title,
                 "followed after the reload" if followed else "followed when it starts again",
             )
             return job
@@ -198,7 +203,7 @@ class JobTracker:
             return job
         if self._state is _State.CLOSED:
             raise _follow_stopped()
-        future: asyncio.Future[Job] = self._hass.loop.create_future()
+        future: asyncio.Future[Job] = self.hass.loop.create_future()
         self._waiters.setdefault(job.key, []).append(future)
         try:
             async with asyncio.timeout(limit):
@@ -234,8 +239,8 @@ class JobTracker:
             and self._state is not _State.CLOSED
             and (self._task is None or self._task.done())
         ):
-            self._task = self._entry.async_create_background_task(
-                self._hass, self._async_poll_loop(), f"{DOMAIN} jobs {self._entry.title}"
+            self._task = self.config_entry.async_create_background_task(
+                self.hass, self._async_poll_loop(), f"{DOMAIN} jobs {self.config_entry.title}"
             )
 
     async def _async_poll_loop(self) -> None:
@@ -264,33 +269,37 @@ class JobTracker:
                 self._credentials_rejected(err)
                 return PollOutcome.REJECTED
             except VapixError as err:
-                LOGGER.debug("Job %s of %s: %s", job.key, self._entry.title, err)
+                LOGGER.debug("Job %s of %s: %s", job.key, self.config_entry.title, err)
                 continue
             except Exception:  # noqa: BLE001 - one job it cannot read must not stop the others
-                LOGGER.exception("Job %s of %s cannot be followed", job.key, self._entry.title)
-                self._finish(job, JobResult.LOST, UNREADABLE_DESCRIPTION, None)
+                LOGGER.exception(
+                    "Job %s of %s cannot be followed", job.key, self.config_entry.title
+                )
+                self._finish(job, JobUpdate.ended(JobResult.LOST, UNREADABLE_DESCRIPTION))
                 continue
             reached = True
             if job.key in self._restored:
                 self._restored.discard(job.key)
-                if update.description == FORGOTTEN_DESCRIPTION:
+                if update.forgotten:
                     # Not seen since the integration stopped: lost, not failed.
-                    update = replace(update, result=JobResult.LOST, description=LOST_DESCRIPTION)
+                    update = JobUpdate.ended(JobResult.LOST, LOST_DESCRIPTION)
             self._apply(job, update)
         return PollOutcome.REACHED if reached else PollOutcome.UNREACHABLE
 
     def _credentials_rejected(self, err: VapixError) -> None:
         """Ask for re-authentication once per streak of rejected polls."""
         if not self._backoff.ask_reauth():
-            LOGGER.debug("Jobs of %s: the camera still rejects the credentials", self._entry.title)
+            LOGGER.debug(
+                "Jobs of %s: the camera still rejects the credentials", self.config_entry.title
+            )
             return
         LOGGER.warning(
             "The camera %s rejects the credentials (%s) while its jobs are followed: "
             "asking to re-authenticate; the jobs are asked about less often until then",
-            self._entry.title,
+            self.config_entry.title,
             type(err).__name__,
         )
-        self._entry.async_start_reauth(self._hass)
+        self.config_entry.async_start_reauth(self.hass)
 
     def _check_unreachable(self, reached: bool) -> None:
         now = dt_util.utcnow()
@@ -301,39 +310,32 @@ class JobTracker:
             self._unreachable_since = now
         elif now - self._unreachable_since >= UNREACHABLE_LIMIT:
             minutes = round(UNREACHABLE_LIMIT.total_seconds() / 60)
+            lost = JobUpdate.ended(JobResult.LOST, UNREACHABLE_DESCRIPTION.format(minutes=minutes))
             for job in list(self._running.values()):
-                self._finish(
-                    job, JobResult.LOST, UNREACHABLE_DESCRIPTION.format(minutes=minutes), None
-                )
+                self._finish(job, lost)
 
     @callback
-    def _apply(self, job: Job, update: Job) -> None:
+    def _apply(self, job: Job, update: JobUpdate) -> None:
         if update.done:
-            self._finish(job, update.result, update.description, update.error_code)
+            self._finish(job, update)
         elif update.progress != job.progress:
             job.progress = update.progress
             self._notify()
 
     @callback
-    def _finish(
-        self,
-        job: Job,
-        result: JobResult | None,
-        description: str | None,
-        error_code: int | None,
-    ) -> None:
+    def _finish(self, job: Job, update: JobUpdate) -> None:
         """End a job: exactly one event, the waiters woken, the state read again."""
         if self._running.pop(job.key, None) is None:
             return
-        job.result = result or JobResult.FAILED
-        job.description = description
-        job.error_code = error_code
+        job.result = update.result or JobResult.FAILED
+        job.description = update.description
+        job.error_code = update.error_code
         job.finished = dt_util.utcnow()
         if job.result is JobResult.OK:
             job.progress = 100
         self._last[job.disk_id] = job
         self._save()
-        self._hass.bus.async_fire(
+        self.hass.bus.async_fire(
             EVENT_JOB_FINISHED, {"device_id": self._camera_device_id, **job.as_dict()}
         )
         for future in self._waiters.pop(job.key, []):

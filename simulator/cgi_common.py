@@ -136,6 +136,47 @@ def envelope_error(envelope: Envelope) -> ErrorRenderer:
     return render
 
 
+class CgiSet(list[Cgi]):
+    """The CGIs of one API under one path, each registered by decorating its handler.
+
+    With an ``envelope`` the API is versioned (see ``versioned``) and a device error is
+    answered in that envelope; otherwise the handlers are ``plain`` and each names its
+    device-error renderer.
+    """
+
+    def __init__(
+        self, base: str, envelope: Envelope | None = None, error: ErrorRenderer | None = None
+    ) -> None:
+        super().__init__()
+        self.base = base
+        self.envelope = envelope
+        self.error = error or (envelope_error(envelope) if envelope is not None else None)
+
+    def cgi(
+        self,
+        name: str,
+        role: Role,
+        *,
+        schema: bool = True,
+        error: ErrorRenderer | None = None,
+        methods: tuple[str, ...] = ("GET",),
+    ) -> Callable[[ArgsHandler], Handler]:
+        """Register ``{base}/{name}`` for ``role`` and up, served by the decorated handler."""
+
+        def register(func: ArgsHandler) -> Handler:
+            if self.envelope is not None:
+                handler = versioned(self.envelope, schema=schema)(func)
+            else:
+                handler = plain(func)
+            renderer = error or self.error
+            if renderer is None:
+                raise ValueError(f"no device-error renderer for {name}")
+            self.append(Cgi(f"{self.base}/{name}", handler, role, renderer, methods))
+            return handler
+
+        return register
+
+
 def parse_int(value: str | None) -> int | None:
     """Parse an integer argument; ``None`` when absent or not an integer."""
     if value is None:

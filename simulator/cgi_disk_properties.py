@@ -5,20 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import (
-    ApiError,
-    Args,
-    Cgi,
-    envelope_error,
-    get_camera,
-    parse_int,
-    require,
-    versioned,
-)
+from .cgi_common import ApiError, Args, Cgi, CgiSet, get_camera, parse_int, require
 from .model import Disk
 from .xmlout import PROPERTIES, PROPERTIES_PLAIN_HEADER, elem, xml_response
 
 BASE = "/axis-cgi/disks/properties"
+API = CgiSet(BASE, PROPERTIES)
+#: The CGIs of this API, for the application.
+CGIS: list[Cgi] = API
 MAX_PASSPHRASE = 512
 
 
@@ -38,7 +32,7 @@ def _valid_passphrase(value: str) -> bool:
     return 0 < len(value.encode("utf-8")) <= MAX_PASSPHRASE
 
 
-@versioned(PROPERTIES)
+@API.cgi("setrequiredfs.cgi", Role.ADMIN)
 async def setrequiredfs(request: web.Request, args: Args) -> web.StreamResponse:
     """``setrequiredfs.cgi?schemaversion=1&diskid=&filesystem=none|ext4``."""
     require(args, "diskid", "filesystem")
@@ -52,7 +46,7 @@ async def setrequiredfs(request: web.Request, args: Args) -> web.StreamResponse:
     return _ok()
 
 
-@versioned(PROPERTIES)
+@API.cgi("enablediskencryption.cgi", Role.ADMIN)
 async def enablediskencryption(request: web.Request, args: Args) -> web.StreamResponse:
     """``enablediskencryption.cgi?schemaversion=1&diskid=&passphrase=``."""
     disk = _disk(request, args)
@@ -73,7 +67,7 @@ async def enablediskencryption(request: web.Request, args: Args) -> web.StreamRe
     return _ok()
 
 
-@versioned(PROPERTIES)
+@API.cgi("disablediskencryption.cgi", Role.ADMIN)
 async def disablediskencryption(request: web.Request, args: Args) -> web.StreamResponse:
     """``disablediskencryption.cgi?schemaversion=1&diskid=``."""
     disk = _disk(request, args)
@@ -88,7 +82,7 @@ async def disablediskencryption(request: web.Request, args: Args) -> web.StreamR
     return _ok()
 
 
-@versioned(PROPERTIES)
+@API.cgi("changediskpassphrase.cgi", Role.ADMIN)
 async def changediskpassphrase(request: web.Request, args: Args) -> web.StreamResponse:
     """``changediskpassphrase.cgi?schemaversion=1&diskid=&newpassphrase=&oldpassphrase=``."""
     disk = _disk(request, args)
@@ -111,7 +105,7 @@ async def changediskpassphrase(request: web.Request, args: Args) -> web.StreamRe
     return _ok()
 
 
-@versioned(PROPERTIES)
+@API.cgi("setcleanupmaxage.cgi", Role.ADMIN)
 async def setcleanupmaxage(request: web.Request, args: Args) -> web.StreamResponse:
     """``setcleanupmaxage.cgi?schemaversion=1&diskid=&maxage=0..7000``."""
     disk = _disk(request, args)
@@ -122,7 +116,7 @@ async def setcleanupmaxage(request: web.Request, args: Args) -> web.StreamRespon
     return _ok()
 
 
-@versioned(PROPERTIES)
+@API.cgi("setcleanuppolicy.cgi", Role.ADMIN)
 async def setcleanuppolicy(request: web.Request, args: Args) -> web.StreamResponse:
     """``setcleanuppolicy.cgi?schemaversion=1&diskid=&cleanuppolicy=fifo|none``."""
     disk = _disk(request, args)
@@ -133,7 +127,7 @@ async def setcleanuppolicy(request: web.Request, args: Args) -> web.StreamRespon
     return _ok()
 
 
-@versioned(PROPERTIES)
+@API.cgi("setdiskalertlevels.cgi", Role.ADMIN)
 async def setdiskalertlevels(request: web.Request, args: Args) -> web.StreamResponse:
     """``setdiskalertlevels.cgi?schemaversion=1&diskid=&wear=&temperature=``."""
     disk = _disk(request, args)
@@ -151,7 +145,7 @@ async def setdiskalertlevels(request: web.Request, args: Args) -> web.StreamResp
     return _ok()
 
 
-@versioned(PROPERTIES)
+@API.cgi("getdiskalertlevels.cgi", Role.OPERATOR)
 async def getdiskalertlevels(request: web.Request, args: Args) -> web.StreamResponse:
     """``getdiskalertlevels.cgi?schemaversion=1&diskid=``."""
     disk = _disk(request, args)
@@ -167,22 +161,7 @@ async def getdiskalertlevels(request: web.Request, args: Args) -> web.StreamResp
     return xml_response(body)
 
 
-@versioned(PROPERTIES, schema=False)
+@API.cgi("schemaversions.cgi", Role.OPERATOR, schema=False)
 async def schemaversions(_request: web.Request, _args: Args) -> web.StreamResponse:
     """``schemaversions.cgi``."""
     return xml_response(PROPERTIES.schema_versions())
-
-
-_ERR = envelope_error(PROPERTIES)
-
-CGIS = [
-    Cgi(f"{BASE}/setrequiredfs.cgi", setrequiredfs, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/enablediskencryption.cgi", enablediskencryption, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/disablediskencryption.cgi", disablediskencryption, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/changediskpassphrase.cgi", changediskpassphrase, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/setcleanupmaxage.cgi", setcleanupmaxage, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/setcleanuppolicy.cgi", setcleanuppolicy, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/setdiskalertlevels.cgi", setdiskalertlevels, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/getdiskalertlevels.cgi", getdiskalertlevels, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/schemaversions.cgi", schemaversions, Role.OPERATOR, _ERR),
-]

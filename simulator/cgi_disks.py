@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_camera, plain
+from .cgi_common import PROCESSING_ERROR, Args, Cgi, CgiSet, ErrorRenderer, get_camera
 from .jobs import DiskJob
 from .model import Disk
 from .xmlout import (
@@ -20,6 +20,53 @@ from .xmlout import (
 )
 
 BASE = "/axis-cgi/disks"
+API = CgiSet(BASE)
+#: The CGIs of this API, for the application.
+CGIS: list[Cgi] = API
+
+
+def _start_job_device_error(action: str | None) -> ErrorRenderer:
+    def render(request: web.Request) -> web.Response:
+        act = action or request.query.get("action", "N/A")
+        return _job_refused(act, request.query.get("diskid", ""), PROCESSING_ERROR)
+
+    return render
+
+
+def _root_device_error(schema: str) -> ErrorRenderer:
+    def render(_request: web.Request) -> web.Response:
+        return xml_response(root_error(schema, 10, PROCESSING_ERROR))
+
+    return render
+
+
+def _health_device_error(request: web.Request) -> web.Response:
+    if get_camera(request).config.health_json:
+        return web.json_response(
+            {
+                "apiVersion": "1.0",
+                "method": "gethealth",
+                "error": {"code": 10, "message": PROCESSING_ERROR},
+            }
+        )
+    return xml_response(health_error(10, PROCESSING_ERROR))
+
+
+def _lock_device_error(request: web.Request) -> web.Response:
+    tag = "unlock" if request.query.get("action") == "unlock" else "lock"
+    return xml_response(
+        root_doc(
+            "disk/lock1.xsd",
+            elem(
+                tag,
+                {
+                    "diskid": request.query.get("diskid", ""),
+                    "result": "ERROR",
+                    "description": PROCESSING_ERROR,
+                },
+            ),
+        )
+    )
 
 
 def _disk_xml(request: web.Request, disk: Disk) -> str:
@@ -48,7 +95,7 @@ def _disk_xml(request: web.Request, disk: Disk) -> str:
     )
 
 
-@plain
+@API.cgi("list.cgi", Role.OPERATOR, error=_root_device_error("disk/list1.xsd"))
 async def list_disks(request: web.Request, args: Args) -> web.StreamResponse:
     """``list.cgi?diskid=all|ID[,ID...]``."""
     state = get_camera(request).state
@@ -100,7 +147,7 @@ def _common_job_problem(request: web.Request, diskid: str) -> str | None:
     return None
 
 
-@plain
+@API.cgi("format.cgi", Role.ADMIN, error=_start_job_device_error("format"))
 async def format_disk(request: web.Request, args: Args) -> web.StreamResponse:
     """``format.cgi?diskid=&filesystem=``."""
     state = get_camera(request).state
@@ -143,19 +190,19 @@ def _check_or_repair(request: web.Request, args: Args, action: str) -> web.Respo
     return _job_started(action, diskid, state.start_disk_job(disk, action))
 
 
-@plain
+@API.cgi("checkdisk.cgi", Role.OPERATOR, error=_start_job_device_error("checkdisk"))
 async def checkdisk(request: web.Request, args: Args) -> web.StreamResponse:
     """``checkdisk.cgi?diskid=``."""
     return _check_or_repair(request, args, "checkdisk")
 
 
-@plain
+@API.cgi("repair.cgi", Role.ADMIN, error=_start_job_device_error("repair"))
 async def repair(request: web.Request, args: Args) -> web.StreamResponse:
     """``repair.cgi?diskid=``."""
     return _check_or_repair(request, args, "repair")
 
 
-@plain
+@API.cgi("mount.cgi", Role.ADMIN, error=_start_job_device_error(None))
 async def mount(request: web.Request, args: Args) -> web.StreamResponse:
     """``mount.cgi?action=mount|unmount&diskid=``."""
     state = get_camera(request).state
@@ -174,7 +221,7 @@ async def mount(request: web.Request, args: Args) -> web.StreamResponse:
     return _job_started(action, diskid, state.start_disk_job(disk, action))
 
 
-@plain
+@API.cgi("job.cgi", Role.OPERATOR, error=_root_device_error("disk/checkjob1.xsd"))
 async def job(request: web.Request, args: Args) -> web.StreamResponse:
     """``job.cgi?jobid=&diskid=``."""
     state = get_camera(request).state
@@ -209,7 +256,7 @@ async def job(request: web.Request, args: Args) -> web.StreamResponse:
     return xml_response(root_doc("disk/checkjob1.xsd", body))
 
 
-@plain
+@API.cgi("lock.cgi", Role.ADMIN, error=_lock_device_error)
 async def lock(request: web.Request, args: Args) -> web.StreamResponse:
     """``lock.cgi?action=lock|unlock&diskid=``."""
     state = get_camera(request).state
@@ -235,7 +282,7 @@ async def lock(request: web.Request, args: Args) -> web.StreamResponse:
     return xml_response(root_doc("disk/lock1.xsd", elem(tag, {"diskid": diskid, "result": "OK"})))
 
 
-@plain
+@API.cgi("getcapabilities.cgi", Role.OPERATOR, error=_root_device_error("disk/capabilities1.xsd"))
 async def getcapabilities(request: web.Request, args: Args) -> web.StreamResponse:
     """``getcapabilities.cgi?diskid=``."""
     state = get_camera(request).state
@@ -264,7 +311,7 @@ async def getcapabilities(request: web.Request, args: Args) -> web.StreamRespons
     return xml_response(root_doc("disk/capabilities1.xsd", inner))
 
 
-@plain
+@API.cgi("gethealth.cgi", Role.OPERATOR, error=_health_device_error)
 async def gethealth(request: web.Request, _args: Args) -> web.StreamResponse:
     """``gethealth.cgi`` (XML, or JSON when configured)."""
     sim = get_camera(request)
@@ -280,65 +327,3 @@ async def gethealth(request: web.Request, _args: Args) -> web.StreamResponse:
         )
     inner = join(elem("HealthStatus", {"diskid": diskid, **values}) for diskid, values in rows)
     return xml_response(health_doc(elem("HealthStatusSuccess", children=inner)))
-
-
-def _start_job_device_error(action: str | None) -> ErrorRenderer:
-    def render(request: web.Request) -> web.Response:
-        act = action or request.query.get("action", "N/A")
-        return _job_refused(act, request.query.get("diskid", ""), PROCESSING_ERROR)
-
-    return render
-
-
-def _root_device_error(schema: str) -> ErrorRenderer:
-    def render(_request: web.Request) -> web.Response:
-        return xml_response(root_error(schema, 10, PROCESSING_ERROR))
-
-    return render
-
-
-def _health_device_error(request: web.Request) -> web.Response:
-    if get_camera(request).config.health_json:
-        return web.json_response(
-            {
-                "apiVersion": "1.0",
-                "method": "gethealth",
-                "error": {"code": 10, "message": PROCESSING_ERROR},
-            }
-        )
-    return xml_response(health_error(10, PROCESSING_ERROR))
-
-
-def _lock_device_error(request: web.Request) -> web.Response:
-    tag = "unlock" if request.query.get("action") == "unlock" else "lock"
-    return xml_response(
-        root_doc(
-            "disk/lock1.xsd",
-            elem(
-                tag,
-                {
-                    "diskid": request.query.get("diskid", ""),
-                    "result": "ERROR",
-                    "description": PROCESSING_ERROR,
-                },
-            ),
-        )
-    )
-
-
-CGIS = [
-    Cgi(f"{BASE}/list.cgi", list_disks, Role.OPERATOR, _root_device_error("disk/list1.xsd")),
-    Cgi(f"{BASE}/format.cgi", format_disk, Role.ADMIN, _start_job_device_error("format")),
-    Cgi(f"{BASE}/checkdisk.cgi", checkdisk, Role.OPERATOR, _start_job_device_error("checkdisk")),
-    Cgi(f"{BASE}/repair.cgi", repair, Role.ADMIN, _start_job_device_error("repair")),
-    Cgi(f"{BASE}/mount.cgi", mount, Role.ADMIN, _start_job_device_error(None)),
-    Cgi(f"{BASE}/job.cgi", job, Role.OPERATOR, _root_device_error("disk/checkjob1.xsd")),
-    Cgi(f"{BASE}/lock.cgi", lock, Role.ADMIN, _lock_device_error),
-    Cgi(
-        f"{BASE}/getcapabilities.cgi",
-        getcapabilities,
-        Role.OPERATOR,
-        _root_device_error("disk/capabilities1.xsd"),
-    ),
-    Cgi(f"{BASE}/gethealth.cgi", gethealth, Role.OPERATOR, _health_device_error),
-]

@@ -12,15 +12,18 @@ from datetime import datetime
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import ApiError, Args, Cgi, envelope_error, get_camera, require, versioned
+from .cgi_common import ApiError, Args, Cgi, CgiSet, get_camera, require
 from .clock import compact, format_time, parse_time
 from .export_body import send_export
 from .model import Recording
-from .xmlout import EXPORT, elem, text_elem, xml_response
+from .xmlout import EXPORT, elem, general_error, xml_response
 
 _LOGGER = logging.getLogger(__name__)
 
 BASE = "/axis-cgi/record/export"
+API = CgiSet(BASE, EXPORT)
+#: The CGIs of this API, for the application.
+CGIS: list[Cgi] = API
 EXPORT_FORMATS = ("matroska",)
 ENCRYPTION_FORMATS = ("zip-aes256",)
 #: Encryption formats the device knows but does not offer with matroska (error 280).
@@ -104,13 +107,13 @@ def _check_encryption(args: Args) -> str | None:
     return password
 
 
-@versioned(EXPORT, schema=False)
+@API.cgi("schemaversions.cgi", Role.VIEWER, schema=False)
 async def schemaversions(_request: web.Request, _args: Args) -> web.StreamResponse:
     """``schemaversions.cgi``."""
     return xml_response(EXPORT.schema_versions())
 
 
-@versioned(EXPORT)
+@API.cgi("capabilities.cgi", Role.VIEWER)
 async def capabilities(_request: web.Request, _args: Args) -> web.StreamResponse:
     """``capabilities.cgi?schemaversion=1``."""
     inner = elem(
@@ -121,7 +124,7 @@ async def capabilities(_request: web.Request, _args: Args) -> web.StreamResponse
     return xml_response(EXPORT.success(elem("CapabilitiesSuccess", children=inner)))
 
 
-@versioned(EXPORT)
+@API.cgi("properties.cgi", Role.VIEWER)
 async def properties(request: web.Request, args: Args) -> web.StreamResponse:
     """``properties.cgi``: key-frame-aligned start, stop and estimated size."""
     rng = _resolve(request, args, format_required=False)
@@ -153,7 +156,7 @@ def _clean_filename(name: str) -> str:
     return name.replace("/", "_").replace("\\", "_").replace('"', "_")
 
 
-@versioned(EXPORT)
+@API.cgi("exportrecording.cgi", Role.VIEWER)
 async def exportrecording(request: web.Request, args: Args) -> web.StreamResponse:
     """``exportrecording.cgi``: the Matroska file (or an AES zip), see ``export_body.py``."""
     sim = get_camera(request)
@@ -198,7 +201,7 @@ async def exportrecording(request: web.Request, args: Args) -> web.StreamRespons
     return await send_export(request, path, headers, link=sim.link(), drop_after=drop_after)
 
 
-@versioned(EXPORT)
+@API.cgi("exporttoexternal.cgi", Role.VIEWER)
 async def exporttoexternal(request: web.Request, args: Args) -> web.StreamResponse:
     """``exporttoexternal.cgi``: start an export job to the USB disk."""
     state = get_camera(request).state
@@ -222,7 +225,7 @@ async def exporttoexternal(request: web.Request, args: Args) -> web.StreamRespon
     return xml_response(EXPORT.success(inner))
 
 
-@versioned(EXPORT)
+@API.cgi("getjobstatus.cgi", Role.VIEWER)
 async def getjobstatus(request: web.Request, args: Args) -> web.StreamResponse:
     """``getjobstatus.cgi?schemaversion=1&jobid=``."""
     state = get_camera(request).state
@@ -235,22 +238,7 @@ async def getjobstatus(request: web.Request, args: Args) -> web.StreamResponse:
         raise ApiError(190, "Job not found.")
     if job.status == "Failed":
         code, description = job.error or (10, "Error while processing the request.")
-        inner = elem(
-            "GeneralError",
-            children=text_elem("ErrorCode", str(code)) + text_elem("ErrorDescription", description),
-        )
+        inner = general_error(code, description)
     else:
         inner = elem("JobStatus", {"Status": job.status, "Progress": job.progress(state.now())})
     return xml_response(EXPORT.success(elem("GetJobStatusSuccess", children=inner)))
-
-
-_ERR = envelope_error(EXPORT)
-
-CGIS = [
-    Cgi(f"{BASE}/schemaversions.cgi", schemaversions, Role.VIEWER, _ERR),
-    Cgi(f"{BASE}/capabilities.cgi", capabilities, Role.VIEWER, _ERR),
-    Cgi(f"{BASE}/properties.cgi", properties, Role.VIEWER, _ERR),
-    Cgi(f"{BASE}/exportrecording.cgi", exportrecording, Role.VIEWER, _ERR),
-    Cgi(f"{BASE}/exporttoexternal.cgi", exporttoexternal, Role.VIEWER, _ERR),
-    Cgi(f"{BASE}/getjobstatus.cgi", getjobstatus, Role.VIEWER, _ERR),
-]

@@ -7,22 +7,16 @@ import re
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import (
-    ApiError,
-    Args,
-    Cgi,
-    check_schema,
-    envelope_error,
-    get_camera,
-    require,
-    versioned,
-)
+from .cgi_common import ApiError, Args, Cgi, CgiSet, check_schema, get_camera, require
 from .model import Share
 from .nas import evaluate_share, valid_hostname
 from .state import MAX_SHARE_TESTS, MAX_SHARES
-from .xmlout import NETWORK_SHARE, elem, join, text_elem, xml_response
+from .xmlout import NETWORK_SHARE, elem, general_error, join, text_elem, xml_response
 
 BASE = "/axis-cgi/disks/networkshare"
+API = CgiSet(BASE, NETWORK_SHARE)
+#: The CGIs of this API, for the application.
+CGIS: list[Cgi] = API
 _SHARE_ID = re.compile(r"^[A-Za-z0-9-]+$")
 
 
@@ -37,7 +31,13 @@ def _share(request: web.Request, shareid: str) -> Share:
     return share
 
 
-@versioned(NETWORK_SHARE)
+def _named_share(request: web.Request, args: Args) -> Share:
+    """The share the required ``shareid`` argument names."""
+    require(args, "shareid")
+    return _share(request, args["shareid"])
+
+
+@API.cgi("list.cgi", Role.OPERATOR)
 async def list_shares(request: web.Request, args: Args) -> web.StreamResponse:
     """``list.cgi?schemaversion=1&shareid=all|ID[,ID...]``."""
     require(args, "shareid")
@@ -62,7 +62,7 @@ async def list_shares(request: web.Request, args: Args) -> web.StreamResponse:
     return xml_response(NETWORK_SHARE.success(elem("ListSuccess", children=inner)))
 
 
-@versioned(NETWORK_SHARE)
+@API.cgi("add.cgi", Role.ADMIN)
 async def add(request: web.Request, args: Args) -> web.StreamResponse:
     """``add.cgi?schemaversion=1&nicename=&address=&share=[&shareid=&user=&pass=]``."""
     require(args, "nicename", "address", "share")
@@ -90,12 +90,11 @@ async def add(request: web.Request, args: Args) -> web.StreamResponse:
     return xml_response(NETWORK_SHARE.success(elem("AddSuccess", {"ShareId": share.shareid})))
 
 
-@versioned(NETWORK_SHARE)
+@API.cgi("modify.cgi", Role.ADMIN)
 async def modify(request: web.Request, args: Args) -> web.StreamResponse:
     """``modify.cgi?schemaversion=1&shareid=[&nicename=&address=&share=&user=&pass=&newshareid=]``."""
-    require(args, "shareid")
+    share = _named_share(request, args)
     state = get_camera(request).state
-    share = _share(request, args["shareid"])
     changes_other = any(k in args for k in ("address", "share", "user", "pass", "newshareid"))
     if share.diskid is not None and changes_other:
         raise ApiError(600, "The network share is bound and cannot be modified. Unbind it first.")
@@ -125,7 +124,7 @@ async def modify(request: web.Request, args: Args) -> web.StreamResponse:
     return _ok()
 
 
-@versioned(NETWORK_SHARE)
+@API.cgi("remove.cgi", Role.ADMIN)
 async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     """``remove.cgi?schemaversion=1&shareid=ID[,ID...]``."""
     require(args, "shareid")
@@ -139,12 +138,11 @@ async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     return _ok()
 
 
-@versioned(NETWORK_SHARE)
+@API.cgi("bind.cgi", Role.OPERATOR)
 async def bind(request: web.Request, args: Args) -> web.StreamResponse:
     """``bind.cgi?schemaversion=1&shareid=[&automaticmount=yes|no]``."""
-    require(args, "shareid")
+    share = _named_share(request, args)
     state = get_camera(request).state
-    share = _share(request, args["shareid"])
     automatic = args.get("automaticmount", "yes").lower()
     if automatic not in ("yes", "no"):
         raise ApiError(20, "Invalid request: automaticmount must be yes or no.")
@@ -156,12 +154,11 @@ async def bind(request: web.Request, args: Args) -> web.StreamResponse:
     return xml_response(NETWORK_SHARE.success(elem("BindSuccess", {"DiskID": disk.diskid})))
 
 
-@versioned(NETWORK_SHARE)
+@API.cgi("unbind.cgi", Role.OPERATOR)
 async def unbind(request: web.Request, args: Args) -> web.StreamResponse:
     """``unbind.cgi?schemaversion=1&shareid=``."""
-    require(args, "shareid")
+    share = _named_share(request, args)
     state = get_camera(request).state
-    share = _share(request, args["shareid"])
     if share.diskid is None:
         raise ApiError(20, "Invalid request: the network share is not bound.")
     disk = state.disks.get(share.diskid)
@@ -171,7 +168,7 @@ async def unbind(request: web.Request, args: Args) -> web.StreamResponse:
     return _ok()
 
 
-@versioned(NETWORK_SHARE, schema=False)
+@API.cgi("test.cgi", Role.OPERATOR, schema=False)
 async def test(request: web.Request, args: Args) -> web.StreamResponse:
     """``test.cgi?[schemaversion=1&][shareid=&]address=&share=&user=&pass=``."""
     check_schema(args, required=False)
@@ -191,7 +188,7 @@ async def test(request: web.Request, args: Args) -> web.StreamResponse:
     return xml_response(NETWORK_SHARE.success(elem("TestSuccess", {"JobId": job.jobid})))
 
 
-@versioned(NETWORK_SHARE)
+@API.cgi("job.cgi", Role.OPERATOR)
 async def job(request: web.Request, args: Args) -> web.StreamResponse:
     """``job.cgi?schemaversion=1&jobid=``."""
     require(args, "jobid")
@@ -206,29 +203,11 @@ async def job(request: web.Request, args: Args) -> web.StreamResponse:
         inner = "<GeneralSuccess/>"
     else:
         code, description = found.outcome
-        inner = elem(
-            "GeneralError",
-            children=text_elem("ErrorCode", str(code)) + text_elem("ErrorDescription", description),
-        )
+        inner = general_error(code, description)
     return xml_response(NETWORK_SHARE.success(elem("JobSuccess", children=inner)))
 
 
-@versioned(NETWORK_SHARE, schema=False)
+@API.cgi("schemaversions.cgi", Role.OPERATOR, schema=False)
 async def schemaversions(_request: web.Request, _args: Args) -> web.StreamResponse:
     """``schemaversions.cgi``."""
     return xml_response(NETWORK_SHARE.schema_versions())
-
-
-_ERR = envelope_error(NETWORK_SHARE)
-
-CGIS = [
-    Cgi(f"{BASE}/list.cgi", list_shares, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/add.cgi", add, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/modify.cgi", modify, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/remove.cgi", remove, Role.ADMIN, _ERR),
-    Cgi(f"{BASE}/bind.cgi", bind, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/unbind.cgi", unbind, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/test.cgi", test, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/job.cgi", job, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/schemaversions.cgi", schemaversions, Role.OPERATOR, _ERR),
-]

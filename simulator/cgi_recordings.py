@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import PROCESSING_ERROR, Args, Cgi, ErrorRenderer, get_camera, parse_int, plain
+from .cgi_common import PROCESSING_ERROR, Args, Cgi, CgiSet, ErrorRenderer, get_camera, parse_int
 from .clock import format_local, format_time, parse_time
 from .model import DeviceError, Profile, Recording
 from .state import MAX_PROFILES
 from .xmlout import elem, join, root_doc, root_error, text_elem, xml_response
 
 BASE = "/axis-cgi/record"
+API = CgiSet(BASE)
+#: The CGIs of this API, for the application.
+CGIS: list[Cgi] = API
+
+
+def _failed(tag: str, message: str, **values: str | int | None) -> str:
+    """A result element refusing: ``result="ERROR"`` and the device's ``errormsg``."""
+    return elem(tag, {**values, "result": "ERROR", "errormsg": message})
+
+
+def _answer(schema: str, inner: str) -> web.Response:
+    return xml_response(root_doc(f"recording/{schema}", inner))
+
+
+def _result_error(tag: str, schema: str, key: str) -> ErrorRenderer:
+    def render(request: web.Request) -> web.Response:
+        values = {key: request.query.get(key)} if key else {}
+        return _answer(schema, _failed(tag, PROCESSING_ERROR, **values))
+
+    return render
+
+
+def _list_error(_request: web.Request) -> web.Response:
+    return xml_response(root_error("recording/list1.xsd", 10, PROCESSING_ERROR))
+
+
+def _play_error(_request: web.Request) -> web.Response:
+    return web.Response(status=500, text=f"500 {PROCESSING_ERROR}\n")
 
 
 def _recording_xml(request: web.Request, rec: Recording) -> str:
@@ -63,7 +92,7 @@ def _error_list(description: str) -> web.Response:
     return xml_response(root_error("recording/list1.xsd", 20, description))
 
 
-@plain
+@API.cgi("list.cgi", Role.VIEWER, error=_list_error, methods=("GET", "POST"))
 async def list_recordings(request: web.Request, args: Args) -> web.StreamResponse:
     """``list.cgi``: search recordings, event ids or sources."""
     state = get_camera(request).state
@@ -124,32 +153,21 @@ async def list_recordings(request: web.Request, args: Args) -> web.StreamRespons
     return xml_response(root_doc("recording/list1.xsd", inner))
 
 
-def _record_error(message: str) -> web.Response:
-    return xml_response(
-        root_doc("recording/record1.xsd", elem("record", {"result": "ERROR", "errormsg": message}))
-    )
-
-
-@plain
+@API.cgi("record.cgi", Role.OPERATOR, error=_result_error("record", "record1.xsd", ""))
 async def record(request: web.Request, args: Args) -> web.StreamResponse:
     """``record.cgi?diskid=[&options=]``: start a recording."""
     state = get_camera(request).state
     diskid = args.get("diskid", "")
     if not diskid:
-        return _record_error("Missing argument: diskid.")
+        return _answer("record1.xsd", _failed("record", "Missing argument: diskid."))
     try:
         rec = state.start_recording(diskid, eventid="", eventtrigger="")
     except DeviceError as err:
-        return _record_error(str(err))
-    return xml_response(
-        root_doc(
-            "recording/record1.xsd",
-            elem("record", {"recordingid": rec.recordingid, "result": "OK"}),
-        )
-    )
+        return _answer("record1.xsd", _failed("record", str(err)))
+    return _answer("record1.xsd", elem("record", {"recordingid": rec.recordingid, "result": "OK"}))
 
 
-@plain
+@API.cgi("stop.cgi", Role.OPERATOR, error=_result_error("stop", "stop1.xsd", "recordingid"))
 async def stop(request: web.Request, args: Args) -> web.StreamResponse:
     """``stop.cgi?recordingid=``: stop an active recording."""
     state = get_camera(request).state
@@ -161,22 +179,15 @@ async def stop(request: web.Request, args: Args) -> web.StreamResponse:
         message = "The recording is not active."
     else:
         state.stop_recording(rec)
-        return xml_response(
-            root_doc("recording/stop1.xsd", elem("stop", {"recordingid": rid, "result": "OK"}))
-        )
-    return xml_response(
-        root_doc(
-            "recording/stop1.xsd",
-            elem("stop", {"recordingid": rid, "result": "ERROR", "errormsg": message}),
-        )
-    )
+        return _answer("stop1.xsd", elem("stop", {"recordingid": rid, "result": "OK"}))
+    return _answer("stop1.xsd", _failed("stop", message, recordingid=rid))
 
 
-def _remove_xml(inner: str) -> web.Response:
-    return xml_response(root_doc("recording/remove1.xsd", inner))
-
-
-@plain
+@API.cgi(
+    "remove.cgi",
+    Role.OPERATOR,
+    error=_result_error("remove", "remove1.xsd", "recordingid"),
+)
 async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     """``remove.cgi``: remove recordings by id list, ``all`` or filters."""
     state = get_camera(request).state
@@ -184,28 +195,16 @@ async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     rid = args.get("recordingid", "")
     filters = [k for k in ("beforetime", "eventid", "source") if args.get(k)]
     if rid and filters:
-        return _remove_xml(
-            elem(
-                "remove",
-                {
-                    "recordingid": rid,
-                    "result": "ERROR",
-                    "errormsg": f"recordingid cannot be combined with {', '.join(filters)}.",
-                },
-            )
-        )
+        message = f"recordingid cannot be combined with {', '.join(filters)}."
+        return _answer("remove1.xsd", _failed("remove", message, recordingid=rid))
     if not rid and not filters and not args.get("diskid"):
-        return _remove_xml(
-            elem("remove", {"result": "ERROR", "errormsg": "Missing argument: recordingid."})
-        )
+        return _answer("remove1.xsd", _failed("remove", "Missing argument: recordingid."))
     before: datetime | None = None
     if args.get("beforetime"):
         try:
             before = parse_time(args["beforetime"])
         except ValueError:
-            return _remove_xml(
-                elem("remove", {"result": "ERROR", "errormsg": "Invalid beforetime."})
-            )
+            return _answer("remove1.xsd", _failed("remove", "Invalid beforetime."))
     candidates = list(state.recordings.values())
     missing: list[str] = []
     if rid and rid != "all":
@@ -220,31 +219,19 @@ async def remove(request: web.Request, args: Args) -> web.StreamResponse:
         candidates = [r for r in candidates if r.eventid == args["eventid"]]
     if args.get("source"):
         candidates = [r for r in candidates if r.source == args["source"]]
-    parts = [
-        elem("remove", {"recordingid": m, "result": "ERROR", "errormsg": "Recording not found."})
-        for m in missing
-    ]
+    parts = [_failed("remove", "Recording not found.", recordingid=m) for m in missing]
     for rec in sorted(candidates, key=lambda r: r.start):
         disk = state.disks.get(rec.diskid)
         if disk is not None and disk.locked:
-            parts.append(
-                elem(
-                    "remove",
-                    {
-                        "recordingid": rec.recordingid,
-                        "result": "ERROR",
-                        "errormsg": "The disk is locked.",
-                    },
-                )
-            )
+            parts.append(_failed("remove", "The disk is locked.", recordingid=rec.recordingid))
             continue
         state.stop_recording(rec, now)
         del state.recordings[rec.recordingid]
         parts.append(elem("remove", {"recordingid": rec.recordingid, "result": "OK"}))
-    return _remove_xml(join(parts))
+    return _answer("remove1.xsd", join(parts))
 
 
-@plain
+@API.cgi("play.cgi", Role.VIEWER, error=_play_error)
 async def play(request: web.Request, args: Args) -> web.StreamResponse:
     """``play.cgi`` (deprecated): not implemented; recordings are played over RTSP."""
     rid = args.get("recordingid", "")
@@ -256,34 +243,25 @@ async def play(request: web.Request, args: Args) -> web.StreamResponse:
     )
 
 
-def _configure_xml(values: dict[str, str | int | None]) -> web.Response:
-    return xml_response(
-        root_doc("recording/continuousconfigurationadd1.xsd", elem("configure", values))
-    )
-
-
-@plain
+@API.cgi(
+    "continuous/addconfiguration.cgi",
+    Role.OPERATOR,
+    error=_result_error("configure", "continuousconfigurationadd1.xsd", ""),
+)
 async def addconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
     """``continuous/addconfiguration.cgi?diskid=&options=[&eventid=]``."""
     state = get_camera(request).state
     diskid = args.get("diskid", "")
     free = next((n for n in range(1, MAX_PROFILES + 1) if n not in state.profiles), None)
+    schema = "continuousconfigurationadd1.xsd"
     if not diskid or "options" not in args:
-        return _configure_xml(
-            {"profile": free, "result": "ERROR", "errormsg": "Missing argument: diskid or options."}
-        )
+        message = "Missing argument: diskid or options."
+        return _answer(schema, _failed("configure", message, profile=free))
     if diskid not in state.disks:
-        return _configure_xml(
-            {"profile": free, "result": "ERROR", "errormsg": f"Invalid disk ID: {diskid}."}
-        )
+        return _answer(schema, _failed("configure", f"Invalid disk ID: {diskid}.", profile=free))
     if free is None:
-        return _configure_xml(
-            {
-                "profile": "",
-                "result": "ERROR",
-                "errormsg": "Maximum number of continuous recording profiles reached.",
-            }
-        )
+        message = "Maximum number of continuous recording profiles reached."
+        return _answer(schema, _failed("configure", message, profile=""))
     state.profiles[free] = Profile(
         profile=free,
         diskid=diskid,
@@ -291,10 +269,16 @@ async def addconfiguration(request: web.Request, args: Args) -> web.StreamRespon
         eventid=args.get("eventid") or "continuous",
     )
     state.resume_profiles(diskid, state.now())
-    return _configure_xml({"profile": free, "result": "OK"})
+    return _answer(schema, elem("configure", {"profile": free, "result": "OK"}))
 
 
-@plain
+@API.cgi(
+    "continuous/listconfiguration.cgi",
+    Role.VIEWER,
+    error=lambda _r: xml_response(
+        root_error("recording/continuousconfigurationlist1.xsd", 10, PROCESSING_ERROR)
+    ),
+)
 async def listconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
     """``continuous/listconfiguration.cgi[?profile=]``."""
     state = get_camera(request).state
@@ -306,106 +290,27 @@ async def listconfiguration(request: web.Request, args: Args) -> web.StreamRespo
     ]
     inner = elem(
         "continuousrecordingconfigurations",
-        children=join(
-            elem(
-                "continuousrecordingconfiguration",
-                {
-                    "profile": p.profile,
-                    "diskid": p.diskid,
-                    "options": p.options,
-                    "eventid": p.eventid,
-                },
-            )
-            for p in profiles
-        ),
+        children=join(elem("continuousrecordingconfiguration", asdict(p)) for p in profiles),
     )
     return xml_response(root_doc("recording/continuousconfigurationlist1.xsd", inner))
 
 
-@plain
+@API.cgi(
+    "continuous/removeconfiguration.cgi",
+    Role.OPERATOR,
+    error=_result_error("remove", "continuousconfigurationremove1.xsd", "profile"),
+)
 async def removeconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
     """``continuous/removeconfiguration.cgi?profile=``."""
     state = get_camera(request).state
     raw = args.get("profile", "")
     number = parse_int(raw)
-    schema = "recording/continuousconfigurationremove1.xsd"
+    schema = "continuousconfigurationremove1.xsd"
     if number is None or number not in state.profiles:
-        return xml_response(
-            root_doc(
-                schema,
-                elem(
-                    "remove",
-                    {"profile": raw, "result": "ERROR", "errormsg": "No such recording profile."},
-                ),
-            )
-        )
+        return _answer(schema, _failed("remove", "No such recording profile.", profile=raw))
     del state.profiles[number]
     now = state.now()
     for rec in state.recordings.values():
         if rec.profile == number and rec.ongoing:
             state.stop_recording(rec, now)
-    return xml_response(root_doc(schema, elem("remove", {"profile": number, "result": "OK"})))
-
-
-def _result_error(tag: str, schema: str, key: str) -> ErrorRenderer:
-    def render(request: web.Request) -> web.Response:
-        values: dict[str, str | None] = {
-            key: request.query.get(key) if key else None,
-            "result": "ERROR",
-            "errormsg": PROCESSING_ERROR,
-        }
-        return xml_response(root_doc(schema, elem(tag, values)))
-
-    return render
-
-
-def _list_error(_request: web.Request) -> web.Response:
-    return xml_response(root_error("recording/list1.xsd", 10, PROCESSING_ERROR))
-
-
-def _play_error(_request: web.Request) -> web.Response:
-    return web.Response(status=500, text=f"500 {PROCESSING_ERROR}\n")
-
-
-CGIS = [
-    Cgi(f"{BASE}/list.cgi", list_recordings, Role.VIEWER, _list_error, ("GET", "POST")),
-    Cgi(
-        f"{BASE}/record.cgi",
-        record,
-        Role.OPERATOR,
-        _result_error("record", "recording/record1.xsd", ""),
-    ),
-    Cgi(
-        f"{BASE}/stop.cgi",
-        stop,
-        Role.OPERATOR,
-        _result_error("stop", "recording/stop1.xsd", "recordingid"),
-    ),
-    Cgi(
-        f"{BASE}/remove.cgi",
-        remove,
-        Role.OPERATOR,
-        _result_error("remove", "recording/remove1.xsd", "recordingid"),
-    ),
-    Cgi(f"{BASE}/play.cgi", play, Role.VIEWER, _play_error),
-    Cgi(
-        f"{BASE}/continuous/addconfiguration.cgi",
-        addconfiguration,
-        Role.OPERATOR,
-        _result_error("configure", "recording/continuousconfigurationadd1.xsd", ""),
-    ),
-    Cgi(
-        f"{BASE}/continuous/listconfiguration.cgi",
-        listconfiguration,
-        Role.VIEWER,
-        lambda _r: xml_response(
-            root_error("recording/continuousconfigurationlist1.xsd", 10, PROCESSING_ERROR)
-        ),
-    ),
-    Cgi(
-        f"{BASE}/continuous/removeconfiguration.cgi",
-        removeconfiguration,
-        Role.OPERATOR,
-        _result_error("remove", "recording/continuousconfigurationremove1.xsd", "profile"),
-    ),
-]
+    return _answer(schema, elem("remove", {"profile": number, "result": "OK"}))

@@ -5,20 +5,23 @@ from __future__ import annotations
 from aiohttp import web
 
 from .auth import Role
-from .cgi_common import ApiError, Args, Cgi, envelope_error, get_camera, require, versioned
+from .cgi_common import ApiError, Args, Cgi, CgiSet, get_camera, require
 from .xmlout import STORAGE, elem, join, xml_response
 
 BASE = "/axis-cgi/record/storage"
+API = CgiSet(BASE, STORAGE)
+#: The CGIs of this API, for the application.
+CGIS: list[Cgi] = API
 MIN_LIMIT_KB = 1048576
 
 
-@versioned(STORAGE, schema=False)
+@API.cgi("schemaversions.cgi", Role.OPERATOR, schema=False)
 async def schemaversions(_request: web.Request, _args: Args) -> web.StreamResponse:
     """``schemaversions.cgi``."""
     return xml_response(STORAGE.schema_versions())
 
 
-@versioned(STORAGE)
+@API.cgi("getlimit.cgi", Role.OPERATOR)
 async def getlimit(request: web.Request, args: Args) -> web.StreamResponse:
     """``getlimit.cgi?schemaversion=1[&diskid=]``."""
     state = get_camera(request).state
@@ -43,7 +46,7 @@ async def getlimit(request: web.Request, args: Args) -> web.StreamResponse:
     return xml_response(STORAGE.success(elem("GetStorageLimitsResponse", children=items)))
 
 
-@versioned(STORAGE)
+@API.cgi("setlimit.cgi", Role.OPERATOR)
 async def setlimit(request: web.Request, args: Args) -> web.StreamResponse:
     """``setlimit.cgi?schemaversion=1&diskid=&size=`` (kB, 0 disables, minimum 1 GB)."""
     require(args, "diskid")
@@ -61,12 +64,3 @@ async def setlimit(request: web.Request, args: Args) -> web.StreamResponse:
         raise ApiError(130, "Supplied size is less than the minimum allowed limit")
     disk.storage_limit_kb = size
     return xml_response(STORAGE.success())
-
-
-_ERR = envelope_error(STORAGE)
-
-CGIS = [
-    Cgi(f"{BASE}/schemaversions.cgi", schemaversions, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/getlimit.cgi", getlimit, Role.OPERATOR, _ERR),
-    Cgi(f"{BASE}/setlimit.cgi", setlimit, Role.OPERATOR, _ERR),
-]

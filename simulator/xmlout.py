@@ -62,15 +62,20 @@ def root_doc(schema: str, inner: str) -> str:
     )
 
 
+def general_error(code: int, description: str) -> str:
+    """A ``GeneralError`` element: ``ErrorCode`` and ``ErrorDescription``."""
+    children = text_elem("ErrorCode", str(code)) + text_elem("ErrorDescription", description)
+    return elem("GeneralError", children=children)
+
+
 def root_error(schema: str, code: int, description: str) -> str:
     """A ``<root>`` document carrying a general error (used for code 10)."""
-    return root_doc(
-        schema,
-        elem(
-            "GeneralError",
-            children=text_elem("ErrorCode", str(code)) + text_elem("ErrorDescription", description),
-        ),
-    )
+    return root_doc(schema, general_error(code, description))
+
+
+def no_namespace(schema: str) -> str:
+    """The root attributes of a document without namespace: its schema's location."""
+    return f'xmlns:xsi="{XSI}" xsi:noNamespaceSchemaLocation="{AXIS}/{schema}"'
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,14 @@ class Envelope:
     wrap_success: bool
     wrap_error: bool
     supported: tuple[str, ...]
+
+    @classmethod
+    def unwrapped(cls, root: str, schema: str, supported: tuple[str, ...]) -> Envelope:
+        """An envelope without namespace nor ``Success``/``Error`` wrappers (newest version)."""
+        header = no_namespace(schema)
+        return cls(
+            root, supported[-1], header, wrap_success=False, wrap_error=False, supported=supported
+        )
 
     def document(self, inner: str, version: str | None = None, header: str | None = None) -> str:
         """Render a whole document with ``inner`` inside the root element."""
@@ -101,10 +114,7 @@ class Envelope:
 
     def error(self, code: int, description: str) -> str:
         """A general error document."""
-        inner = elem(
-            "GeneralError",
-            children=text_elem("ErrorCode", str(code)) + text_elem("ErrorDescription", description),
-        )
+        inner = general_error(code, description)
         if self.wrap_error:
             inner = f"<Error>{inner}</Error>"
         return self.document(inner)
@@ -133,30 +143,11 @@ PROPERTIES = Envelope(
     supported=("1.0", "1.1"),
 )
 PROPERTIES_PLAIN_HEADER = f'xmlns:xsi="{XSI}" xsi:noNamespaceSchemaLocation="{AXIS}/disks/properties/disk_properties1.xsd"'
-NETWORK_SHARE = Envelope(
-    root="NetworkShareResponse",
-    version="1.0",
-    header=f'xmlns:xsi="{XSI}" xsi:noNamespaceSchemaLocation="{AXIS}/networkshare1.xsd"',
-    wrap_success=False,
-    wrap_error=False,
-    supported=("1.0",),
+NETWORK_SHARE = Envelope.unwrapped("NetworkShareResponse", "networkshare1.xsd", ("1.0",))
+EXPORT = Envelope.unwrapped(
+    "ExportRecordingResponse", "exportrecording1.xsd", ("1.0", "1.1", "1.2")
 )
-EXPORT = Envelope(
-    root="ExportRecordingResponse",
-    version="1.2",
-    header=f'xmlns:xsi="{XSI}" xsi:noNamespaceSchemaLocation="{AXIS}/exportrecording1.xsd"',
-    wrap_success=False,
-    wrap_error=False,
-    supported=("1.0", "1.1", "1.2"),
-)
-STORAGE = Envelope(
-    root="StorageLimitsResponse",
-    version="1.0",
-    header=f'xmlns:xsi="{XSI}" xsi:noNamespaceSchemaLocation="{AXIS}/recordingstoragelimit1.xsd"',
-    wrap_success=False,
-    wrap_error=False,
-    supported=("1.0",),
-)
+STORAGE = Envelope.unwrapped("StorageLimitsResponse", "recordingstoragelimit1.xsd", ("1.0",))
 
 
 def health_doc(inner: str) -> str:
@@ -170,12 +161,7 @@ def health_doc(inner: str) -> str:
 
 def health_error(code: int, description: str) -> str:
     """A ``HealthStatusResponse`` general error."""
-    return health_doc(
-        elem(
-            "GeneralError",
-            children=text_elem("ErrorCode", str(code)) + text_elem("ErrorDescription", description),
-        )
-    )
+    return health_doc(general_error(code, description))
 
 
 def join(parts: Iterable[str]) -> str:

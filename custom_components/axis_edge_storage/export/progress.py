@@ -3,12 +3,14 @@
 `PartsProgress` turns "part i is x % received" into the export's overall percent.
 `ExportProgressCoordinator` holds a camera's `ExportProgress` (percent, file being written,
 exports waiting); its queue feeds it with ``async_set_updated_data`` (it never polls:
-``update_interval=None``), and the progress sensor follows it as a coordinator entity.
+``update_interval=None``; a file's percent is pushed about once a second), and the progress
+sensor follows it as a coordinator entity.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -22,6 +24,9 @@ from .models import Planned
 _LOGGER = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float, str | None], None]
+#: Seconds between two pushes of the same file's percent (a GiB would otherwise write the
+#: sensor's state a thousand times).
+PUSH_INTERVAL = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,7 @@ class ExportProgressCoordinator(DataUpdateCoordinator[ExportProgress]):
             update_interval=None,
         )
         self.data = ExportProgress()
+        self._pushed = 0.0
 
     async def _async_update_data(self) -> ExportProgress:
         """Nothing to read: a refresh (``update_entity``) keeps what was pushed."""
@@ -59,10 +65,22 @@ class ExportProgressCoordinator(DataUpdateCoordinator[ExportProgress]):
 
     @callback
     def async_progress(self, percent: float, current_file: str | None) -> None:
-        """The running export is at `percent`, writing `current_file`."""
-        self.async_set_updated_data(
-            replace(self.data, percent=round(percent, 1), current_file=current_file)
-        )
+        """The running export is at `percent`, writing `current_file`.
+
+        A new file, the start and the end are pushed at once; a file's percent at most
+        every `PUSH_INTERVAL` seconds (the listeners read the newest at the next push).
+        """
+        data = replace(self.data, percent=round(percent, 1), current_file=current_file)
+        now = time.monotonic()
+        if (
+            current_file != self.data.current_file
+            or percent in (0.0, 100.0)
+            or now - self._pushed >= PUSH_INTERVAL
+        ):
+            self._pushed = now
+            self.async_set_updated_data(data)
+        else:
+            self.data = data
 
     @callback
     def async_queued(self, queued: int) -> None:

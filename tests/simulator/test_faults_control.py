@@ -94,6 +94,20 @@ async def test_reboot(sim: Simulator, session: aiohttp.ClientSession) -> None:
     assert len(new) == 1 and new[0].recordingid != old.recordingid
 
 
+async def test_state_never_shows_secrets(sim: Simulator, session: aiohttp.ClientSession) -> None:
+    """The snapshot is made from the dataclasses, but no password, passphrase or disk key."""
+    sim.patch_disk("SD_DISK", passphrase="Pass-Phrase-1", disk_passphrase="Disk-Key-2")
+    async with session.get(sim.url + "/sim/state") as resp:
+        text = await resp.text()
+    for secret in ("nas-secret", "Pass-Phrase-1", "Disk-Key-2"):
+        assert secret not in text
+    state = sim.state.snapshot()
+    sd = next(d for d in state["disks"] if d["diskid"] == "SD_DISK")
+    assert {"passphrase", "disk_key"}.isdisjoint(sd) and sd["totalsize_kb"] == 116109036
+    assert {"password"}.isdisjoint(state["shares"][0]) and state["shares"][0]["user"] == "camera"
+    assert all(isinstance(r["starttime"], str) for r in state["recordings"])
+
+
 async def test_control_surface(sim: Simulator, session: aiohttp.ClientSession) -> None:
     base = sim.url + "/sim"
     async with session.get(f"{base}/state") as resp:

@@ -8,20 +8,16 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .actions import async_setup_actions
 from .connection import configuration_url, create_device
 from .const import DOMAIN
 from .coordinator import EdgeStorageCoordinator
-from .disk_actions import async_setup_disk_actions
-from .encryption_actions import async_setup_encryption_actions
 from .entity import MANUFACTURER
 from .export.links import async_get_links
 from .export.queue import ExportQueue
 from .export.view import ExportDownloadView
 from .jobs import Job, JobTracker, async_remove_job_store
-from .recording_actions import async_setup_recording_actions
 from .runtime import AxisEdgeStorageConfigEntry, AxisEdgeStorageRuntimeData
-from .services import async_setup_services
-from .share_actions import async_setup_share_actions
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -34,11 +30,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the download view, once for every camera."""
-    async_setup_services(hass)
-    async_setup_disk_actions(hass)
-    async_setup_share_actions(hass)
-    async_setup_encryption_actions(hass)
-    async_setup_recording_actions(hass)
+    async_setup_actions(hass)
     hass.http.register_view(ExportDownloadView())
     return True
 

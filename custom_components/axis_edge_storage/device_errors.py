@@ -1,11 +1,15 @@
 """What the camera said, as an error a Home Assistant user can act on.
 
-Every management action calls the device through `async_device_call`. A refusal with a
-documented code becomes a translated `ServiceValidationError` whose message says what to do
-(unmount before unbind, unbind before modify, ...); a refusal without a code (disk management
-jobs, the recording CGIs) carries the device's own description; access control (HTTP 403),
-credentials, connection and malformed answers each get their own message. Nothing here ever
-places a request URL, a password or a passphrase in a message.
+The one place where the actions and the setting entities turn a `VapixError` into a translated
+`ServiceValidationError` (the user can fix it) or `HomeAssistantError`. Every management
+action and setting calls the device through `async_device_call`; the USB export has words of
+its own (`usb_export_error`).
+
+A refusal with a documented code becomes a translated `ServiceValidationError` whose message
+says what to do (unmount before unbind, unbind before modify, ...); a refusal without a code
+(disk management jobs, the recording CGIs) carries the device's own description; access
+control (HTTP 403), credentials, connection and malformed answers each get their own message.
+Nothing here ever places a request URL, a password or a passphrase in a message.
 """
 
 from __future__ import annotations
@@ -110,6 +114,24 @@ def device_error(
         key = "device_answer_error"
     return HomeAssistantError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+def usb_export_error(err: VapixError) -> HomeAssistantError:
+    """Translate a client error raised while exporting to the camera's USB disk."""
+    if isinstance(err, VapixRequestError) and err.code is not None:
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="device_error",
+            translation_placeholders={
+                "code": str(err.code),
+                "meaning": err.meaning or err.description or "",
+            },
+        )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="usb_export_failed",
+        translation_placeholders={"error": str(err)},
     )
 
 

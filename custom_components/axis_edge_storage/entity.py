@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -11,6 +12,7 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .actions.common import async_check_admin
 from .const import DOMAIN
 from .coordinator import (
     EdgeStorageCoordinator,
@@ -20,7 +22,7 @@ from .coordinator import (
 )
 from .device_errors import async_device_call
 from .runtime import AxisEdgeStorageConfigEntry
-from .vapix import Disk
+from .vapix import AxisEdgeStorage, Capabilities, Disk
 
 MANUFACTURER = "Axis Communications AB"
 SD_CARD_PREFIX = "SD_DISK"
@@ -78,19 +80,6 @@ class DiskEntity(CoordinatorEntity[EdgeStorageCoordinator]):
             name=f"{coordinator.config_entry.title} {label}",
         )
 
-    async def async_write_setting(
-        self, action: str, request: Awaitable[None], *, slow_data: bool = False
-    ) -> None:
-        """Write a setting to the camera, then show what the camera now holds.
-
-        `slow_data`: the value is read with the slow data (limits, alert levels).
-        """
-        await async_device_call(action, request, disk=self.disk_id)
-        if slow_data:
-            self.coordinator.async_mark_slow_data_stale()
-        # Not debounced: a second change within seconds must show as well.
-        await self.coordinator.async_refresh()
-
     @property
     def disk(self) -> Disk | None:
         """The disk's latest state, None when it is gone."""
@@ -145,3 +134,71 @@ def async_follow_disks[D: DiskEntityDescription](
 
     add_new()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiskSettingDescription[T](EntityDescription):
+    """A disk setting (a number or a choice): how to read and write it, and who has it."""
+
+    value_fn: Callable[[EdgeStorageData, str], T | None]
+    set_fn: Callable[[AxisEdgeStorage, str, T], Awaitable[None]]
+    # A short name of the device call, for error messages.
+    action: str
+    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda data, disk_id: True
+    # Whether the camera (its Properties.LocalStorage) offers the setting at all.
+    supported_fn: Callable[[Capabilities], bool] = lambda _capabilities: True
+    # The value lives in the slow data (limits, alert levels): read it again after a write.
+    slow_data: bool = False
+    # Only an administrator may set it (it can delete or stop recordings): the safe default.
+    admin_only: bool = True
+
+
+class DiskSettingEntity[T](DiskEntity):
+    """A disk setting; its state is always the device's own value.
+
+    A write passes the admin gate (unless the setting is open to every user), goes to the
+    camera, and is shown once the camera has been read again.
+    """
+
+    entity_description: DiskSettingDescription[T]
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the disk is gone or no longer reports the setting."""
+        return super().available and self.entity_description.exists_fn(
+            self.coordinator.data, self.disk_id
+        )
+
+    @property
+    def setting_value(self) -> T | None:
+        """The device's value; None while the disk is gone."""
+        if self.disk is None:
+            return None
+        return self.entity_description.value_fn(self.coordinator.data, self.disk_id)
+
+    async def async_write_setting(self, value: T) -> None:
+        """Write the value to the camera, then show what the camera now holds."""
+        description = self.entity_description
+        if description.admin_only:
+            # The service call's context, set on the entity just before this runs.
+            await async_check_admin(
+                self.hass, self._context, description.action, entity_id=self.entity_id
+            )
+        request = description.set_fn(self.coordinator.device, self.disk_id, value)
+        await async_device_call(description.action, request, disk=self.disk_id)
+        if description.slow_data:
+            self.coordinator.async_mark_slow_data_stale()
+        # Not debounced: a second change within seconds must show as well.
+        await self.coordinator.async_refresh()
+
+
+def async_setup_disk_settings[D: DiskSettingDescription[Any]](
+    entry: AxisEdgeStorageConfigEntry,
+    descriptions: Sequence[D],
+    make: Callable[[EdgeStorageCoordinator, str, D], DiskEntity],
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the settings the camera offers, of every disk, now and when a disk appears."""
+    capabilities = entry.runtime_data.coordinator.capabilities
+    offered = [d for d in descriptions if d.supported_fn(capabilities)]
+    async_follow_disks(entry, offered, make, async_add_entities)

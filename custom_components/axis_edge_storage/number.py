@@ -1,14 +1,14 @@
 """Disk settings that are numbers: cleanup age, storage limit, wear and temperature alerts.
 
 The cleanup age and the storage limit decide what the camera deletes (and, at a full limit,
-whether it records): only a Home Assistant administrator may set them (actions.py, the admin
-gate). The alert levels only decide when the camera warns: every user may.
+whether it records): only a Home Assistant administrator may set them (the admin gate,
+`actions/`). The alert levels only decide when the camera warns: every user may.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.number import (
@@ -27,11 +27,10 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .actions import async_check_admin
-from .coordinator import EdgeStorageCoordinator, EdgeStorageData
-from .entity import DiskEntity, async_follow_disks
+from .coordinator import EdgeStorageData
+from .entity import DiskSettingDescription, DiskSettingEntity, async_setup_disk_settings
 from .runtime import AxisEdgeStorageConfigEntry
-from .vapix import AlertLevels, AxisEdgeStorage, Capabilities
+from .vapix import AlertLevels
 from .vapix.storage_limit import MIN_LIMIT_KB
 
 # Each write is one request to the camera: one at a time.
@@ -87,22 +86,11 @@ def _to_kelvin(celsius: float) -> int:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DiskNumberDescription(NumberEntityDescription):
+class DiskNumberDescription(NumberEntityDescription, DiskSettingDescription[float]):
     """A disk setting that is a number: how to read and write it, and who has it."""
 
-    value_fn: Callable[[EdgeStorageData, str], float | None]
-    set_fn: Callable[[AxisEdgeStorage, str, float], Awaitable[None]]
-    # A short name of the device call, for error messages.
-    action: str
-    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda data, disk_id: True
-    # Whether the camera (its Properties.LocalStorage) offers the setting at all.
-    supported_fn: Callable[[Capabilities], bool] = lambda _capabilities: True
     # The largest value for a disk, when it depends on the disk.
     max_fn: Callable[[EdgeStorageData, str], float] | None = None
-    # The value lives in the slow data (limits, alert levels): read it again after a write.
-    slow_data: bool = False
-    # Only an administrator may set it (it can delete or stop recordings): the safe default.
-    admin_only: bool = True
 
 
 DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
@@ -191,35 +179,18 @@ async def async_setup_entry(
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the number settings of every disk, now and when a disk appears."""
-    capabilities = entry.runtime_data.coordinator.capabilities
-    descriptions = [d for d in DISK_NUMBERS if d.supported_fn(capabilities)]
-    async_follow_disks(entry, descriptions, DiskNumber, async_add_entities)
+    async_setup_disk_settings(entry, DISK_NUMBERS, DiskNumber, async_add_entities)
 
 
-class DiskNumber(DiskEntity, NumberEntity):
+class DiskNumber(DiskSettingEntity[float], NumberEntity):
     """A disk setting that is a number; the state is always the device's own value."""
 
     entity_description: DiskNumberDescription
 
-    def __init__(
-        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: DiskNumberDescription
-    ) -> None:
-        """Describe the setting."""
-        super().__init__(coordinator, disk_id, description)
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while the disk is gone or no longer reports the setting."""
-        return super().available and self.entity_description.exists_fn(
-            self.coordinator.data, self.disk_id
-        )
-
     @property
     def native_value(self) -> float | None:
         """The device's value."""
-        if self.disk is None:
-            return None
-        return self.entity_description.value_fn(self.coordinator.data, self.disk_id)
+        return self.setting_value
 
     @property
     def native_max_value(self) -> float:
@@ -231,14 +202,4 @@ class DiskNumber(DiskEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         """Write the value to the device, then show what the device now holds."""
-        description = self.entity_description
-        if description.admin_only:
-            # The service call's context, set on the entity just before this runs.
-            await async_check_admin(
-                self.hass, self._context, description.action, entity_id=self.entity_id
-            )
-        await self.async_write_setting(
-            description.action,
-            description.set_fn(self.coordinator.device, self.disk_id, value),
-            slow_data=description.slow_data,
-        )
+        await self.async_write_setting(value)

@@ -2,12 +2,12 @@
 
 Both decide what happens to recordings (fifo deletes the oldest, none lets a full disk stop
 recording; a card of another file system than the required one is formatted when it mounts):
-only a Home Assistant administrator may set them (actions.py, the admin gate).
+only a Home Assistant administrator may set them (the admin gate, `actions/`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
@@ -15,11 +15,10 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .actions import async_check_admin
-from .coordinator import EdgeStorageCoordinator, EdgeStorageData
-from .entity import DiskEntity, async_follow_disks
+from .coordinator import EdgeStorageData
+from .entity import DiskSettingDescription, DiskSettingEntity, async_setup_disk_settings
 from .runtime import AxisEdgeStorageConfigEntry
-from .vapix import AxisEdgeStorage, Capabilities, CleanupPolicy
+from .vapix import CleanupPolicy
 
 # Each write is one request to the camera: one at a time.
 PARALLEL_UPDATES = 1
@@ -58,19 +57,10 @@ def _required_filesystem(data: EdgeStorageData, disk_id: str) -> str | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DiskSelectDescription(SelectEntityDescription):
+class DiskSelectDescription(SelectEntityDescription, DiskSettingDescription[str]):
     """A disk setting that is a choice: its options, how to read and write it, who has it."""
 
     options_fn: Callable[[EdgeStorageData, str], list[str]]
-    value_fn: Callable[[EdgeStorageData, str], str | None]
-    set_fn: Callable[[AxisEdgeStorage, str, str], Awaitable[None]]
-    # A short name of the device call, for error messages.
-    action: str
-    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda data, disk_id: True
-    # Whether the camera (its Properties.LocalStorage) offers the setting at all.
-    supported_fn: Callable[[Capabilities], bool] = lambda _capabilities: True
-    # Only an administrator may set it (it can delete or stop recordings): the safe default.
-    admin_only: bool = True
 
 
 DISK_SELECTS: tuple[DiskSelectDescription, ...] = (
@@ -112,28 +102,13 @@ async def async_setup_entry(
     async_add_entities: AddEntitiesCallback,
 ) -> None:
     """Add the choice settings of every disk, now and when a disk appears."""
-    capabilities = entry.runtime_data.coordinator.capabilities
-    descriptions = [d for d in DISK_SELECTS if d.supported_fn(capabilities)]
-    async_follow_disks(entry, descriptions, DiskSelect, async_add_entities)
+    async_setup_disk_settings(entry, DISK_SELECTS, DiskSelect, async_add_entities)
 
 
-class DiskSelect(DiskEntity, SelectEntity):
+class DiskSelect(DiskSettingEntity[str], SelectEntity):
     """A disk setting that is a choice; the state is always the device's own value."""
 
     entity_description: DiskSelectDescription
-
-    def __init__(
-        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: DiskSelectDescription
-    ) -> None:
-        """Describe the setting."""
-        super().__init__(coordinator, disk_id, description)
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while the disk is gone or no longer reports the setting."""
-        return super().available and self.entity_description.exists_fn(
-            self.coordinator.data, self.disk_id
-        )
 
     @property
     def options(self) -> list[str]:
@@ -145,20 +120,9 @@ class DiskSelect(DiskEntity, SelectEntity):
     @property
     def current_option(self) -> str | None:
         """The device's value; unknown when it is not one of the options."""
-        if self.disk is None:
-            return None
-        value = self.entity_description.value_fn(self.coordinator.data, self.disk_id)
+        value = self.setting_value
         return value if value in self.options else None
 
     async def async_select_option(self, option: str) -> None:
         """Write the choice to the device, then show what the device now holds."""
-        description = self.entity_description
-        if description.admin_only:
-            # The service call's context, set on the entity just before this runs.
-            await async_check_admin(
-                self.hass, self._context, description.action, entity_id=self.entity_id
-            )
-        await self.async_write_setting(
-            description.action,
-            description.set_fn(self.coordinator.device, self.disk_id, option),
-        )
+        await self.async_write_setting(option)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from custom_components.axis_edge_storage.actions.usb import UsbExportRequest
 from custom_components.axis_edge_storage.export.models import ExportRequest
-from custom_components.axis_edge_storage.usb_export import UsbExportRequest
 
 SECRET = "Zip-Secret-71"
 

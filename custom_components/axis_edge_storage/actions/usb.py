@@ -1,9 +1,10 @@
 """Export to the camera's USB disk (exporttoexternal.cgi), followed to the end.
 
 The camera writes the files itself; Home Assistant starts one job per recording overlapping
-the range (the device runs one USB job at a time), which the job coordinator (`jobs.py`)
-follows with getjobstatus.cgi about once a second until each ends. The result is the action's response data and the event
-`axis_edge_storage_usb_export_finished`.
+the range (the device runs one USB job at a time), which the job tracker (`jobs/`)
+follows with getjobstatus.cgi about once a second until each ends. The result is the action's
+response data and the event `axis_edge_storage_usb_export_finished`, both with the camera's
+device id.
 """
 
 from __future__ import annotations
@@ -17,17 +18,12 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, EVENT_USB_EXPORT_FINISHED
-from .export.errors import ExportError
-from .export.plan import check_range, range_placeholders
-from .jobs import Job, JobKind, JobResult, JobTracker
-from .vapix import (
-    AxisEdgeStorage,
-    Recording,
-    RecordingStatus,
-    VapixError,
-    VapixRequestError,
-)
+from ..const import DOMAIN, EVENT_USB_EXPORT_FINISHED
+from ..device_errors import usb_export_error
+from ..export.errors import ExportError
+from ..export.plan import check_range, range_placeholders
+from ..jobs import Job, JobKind, JobResult, JobTracker
+from ..vapix import AxisEdgeStorage, Recording, RecordingStatus, VapixError
 
 DEFAULT_TIMEOUT = 1800.0
 
@@ -41,23 +37,6 @@ class UsbExportRequest:
     disk_id: str | None = None
     password: str | None = field(default=None, repr=False)
     timeout: float = DEFAULT_TIMEOUT
-
-
-def _device_error(err: VapixError) -> HomeAssistantError:
-    if isinstance(err, VapixRequestError) and err.code is not None:
-        return HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="device_error",
-            translation_placeholders={
-                "code": str(err.code),
-                "meaning": err.meaning or err.description or "",
-            },
-        )
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="usb_export_failed",
-        translation_placeholders={"error": str(err)},
-    )
 
 
 def _job_dict(job: Job) -> dict[str, Any]:
@@ -83,7 +62,10 @@ async def async_export_to_usb(
     device_id: str,
     context: Context,
 ) -> dict[str, Any]:
-    """Start and follow the USB jobs of a range; return the response data (also the event)."""
+    """Start and follow the USB jobs of a range; return the response data (also the event).
+
+    `device_id` is the camera's device, also when the action targets one of its disks.
+    """
     now = dt_util.utcnow()
     try:
         start, requested_end = check_range(request.start, request.end, now)
@@ -97,7 +79,7 @@ async def async_export_to_usb(
             if rec.start is not None
         ]
     except VapixError as err:
-        raise _device_error(err) from err
+        raise usb_export_error(err) from err
     recordings.sort(key=lambda rec: rec.start or start)
     if not recordings:
         raise ServiceValidationError(
@@ -122,7 +104,7 @@ async def async_export_to_usb(
             translation_placeholders={"seconds": str(int(request.timeout))},
         ) from err
     except VapixError as err:
-        raise _device_error(err) from err
+        raise usb_export_error(err) from err
     response = {
         "device_id": device_id,
         "ok": all(job["ok"] for job in results),

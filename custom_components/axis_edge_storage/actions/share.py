@@ -20,27 +20,14 @@ import re
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
-from .actions import (
-    CONFIRM_FIELD,
-    WAIT_FIELDS,
-    Target,
-    action_target,
-    async_changed,
-    async_require_admin,
-    async_start_job,
-    device_text,
-    register,
-    require_confirm,
-)
-from .const import DOMAIN
-from .device_errors import async_device_call
-from .jobs import JobKind
-from .services import ATTR_DEVICE_ID
-from .vapix import NetworkShare
+from ..const import DOMAIN
+from ..jobs import JobKind
+from ..vapix import NetworkShare
+from .common import ATTR_PASSWORD, CAMERA_FIELD, CONFIRM_FIELD, WAIT_FIELDS, device_text
+from .guard import ActionCall, GuardedAction, action
 
 ADD_NETWORK_SHARE = "add_network_share"
 TEST_NETWORK_SHARE = "test_network_share"
@@ -55,10 +42,8 @@ ATTR_NICE_NAME = "nice_name"
 ATTR_ADDRESS = "address"
 ATTR_SHARE = "share"
 ATTR_USERNAME = "username"
-ATTR_PASSWORD = "password"  # noqa: S105 (the name of a field)
 ATTR_AUTOMOUNT = "automount"
 
-CAMERA_FIELD: dict[vol.Marker, object] = {vol.Required(ATTR_DEVICE_ID): cv.string}
 SHARE_ID_FIELD: dict[vol.Marker, object] = {vol.Optional(ATTR_SHARE_ID): device_text}
 SETTINGS_FIELDS: dict[vol.Marker, object] = {
     vol.Optional(ATTR_ADDRESS): device_text,
@@ -123,12 +108,13 @@ def _share_list(shares: tuple[NetworkShare, ...]) -> str:
     return ", ".join(sorted(share.share_id for share in shares)) or "-"
 
 
-async def _async_share(call: ServiceCall, target: Target, action: str) -> NetworkShare:
+async def _async_share(call: ActionCall) -> NetworkShare:
     """The share a call names (or the one bound to the targeted disk); an error when none.
 
     The coordinator's list is used first; a share it does not know (added on the camera
     meanwhile) is looked up on the camera before it is called unknown.
     """
+    target = call.target
     known = target.entry.runtime_data.coordinator.data.slow.shares
     share_id: str | None = call.data.get(ATTR_SHARE_ID)
     if share_id is None:
@@ -146,7 +132,7 @@ async def _async_share(call: ServiceCall, target: Target, action: str) -> Networ
     found = next((s for s in known if s.share_id == share_id), None)
     if found is not None:
         return found
-    current = await async_device_call(action, target.device.network_shares.list())
+    current = await call.device_call(call.device.network_shares.list())
     found = next((s for s in current if s.share_id == share_id), None)
     if found is None:
         raise ServiceValidationError(
@@ -157,95 +143,76 @@ async def _async_share(call: ServiceCall, target: Target, action: str) -> Networ
     return found
 
 
-def _answer(target: Target, share_id: str, **data: Any) -> ServiceResponse:
-    return {"device_id": target.camera_device_id, "share_id": share_id, **data}
-
-
-async def _async_add(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
-    _check_address(call.data[ATTR_ADDRESS])
-    requested_id: str | None = call.data.get(ATTR_SHARE_ID)
-    share_id = await async_device_call(
-        ADD_NETWORK_SHARE,
-        target.device.network_shares.add(
-            nice_name=call.data[ATTR_NICE_NAME],
-            address=call.data[ATTR_ADDRESS],
-            share=call.data[ATTR_SHARE],
-            user=call.data.get(ATTR_USERNAME),
-            password=call.data.get(ATTR_PASSWORD),
+@action(ADD_NETWORK_SHARE, ADD_SCHEMA)
+async def _add(call: ActionCall) -> dict[str, Any]:
+    data = call.data
+    _check_address(data[ATTR_ADDRESS])
+    requested_id: str | None = data.get(ATTR_SHARE_ID)
+    share_id = await call.device_call(
+        call.device.network_shares.add(
+            nice_name=data[ATTR_NICE_NAME],
+            address=data[ATTR_ADDRESS],
+            share=data[ATTR_SHARE],
+            user=data.get(ATTR_USERNAME),
+            password=data.get(ATTR_PASSWORD),
             share_id=requested_id,
         ),
         share=requested_id,
     )
-    await async_changed(target)
-    return _answer(target, share_id)
+    return {"share_id": share_id}
 
 
-async def _async_test(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
+@action(TEST_NETWORK_SHARE, TEST_SCHEMA, refresh=False)
+async def _test(call: ActionCall) -> dict[str, Any]:
     data = call.data
     _check_address(data.get(ATTR_ADDRESS))
     share_id: str | None = None
     disk_id: str | None = None
     if ATTR_SHARE_ID not in data and ATTR_ADDRESS in data and ATTR_SHARE in data:
         pass  # settings that are not stored: a test before adding them
-    elif ATTR_SHARE_ID in data or target.disk_id is not None:
-        stored = await _async_share(call, target, TEST_NETWORK_SHARE)
+    elif ATTR_SHARE_ID in data or call.target.disk_id is not None:
+        stored = await _async_share(call)
         share_id, disk_id = stored.share_id, stored.disk_id
     else:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="share_test_target_required"
         )
-    return await async_start_job(
-        call,
-        target,
-        kind=JobKind.SHARE_TEST,
-        action=SHARE_TEST_ACTION,
-        start=target.device.network_shares.test(
-            share_id=share_id,
-            address=data.get(ATTR_ADDRESS),
-            share=data.get(ATTR_SHARE),
-            user=data.get(ATTR_USERNAME),
-            password=data.get(ATTR_PASSWORD),
-        ),
-        disk_id=disk_id,
+    start = call.device.network_shares.test(
         share_id=share_id,
+        address=data.get(ATTR_ADDRESS),
+        share=data.get(ATTR_SHARE),
+        user=data.get(ATTR_USERNAME),
+        password=data.get(ATTR_PASSWORD),
+    )
+    return await call.start_job(
+        JobKind.SHARE_TEST, SHARE_TEST_ACTION, start, disk_id=disk_id, share_id=share_id
     )
 
 
-async def _async_bind(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
-    share = await _async_share(call, target, BIND_NETWORK_SHARE)
+@action(BIND_NETWORK_SHARE, BIND_SCHEMA)
+async def _bind(call: ActionCall) -> dict[str, Any]:
+    share = await _async_share(call)
     automount: bool = call.data[ATTR_AUTOMOUNT]
-    disk_id = await async_device_call(
-        BIND_NETWORK_SHARE,
-        target.device.network_shares.bind(share.share_id, automatic_mount=automount),
+    disk_id = await call.device_call(
+        call.device.network_shares.bind(share.share_id, automatic_mount=automount),
         share=share.share_id,
     )
-    await async_changed(target)
-    return _answer(target, share.share_id, disk_id=disk_id, automount=automount)
+    return {"share_id": share.share_id, "disk_id": disk_id, "automount": automount}
 
 
-async def _async_unbind(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
-    share = await _async_share(call, target, UNBIND_NETWORK_SHARE)
-    await async_device_call(
-        UNBIND_NETWORK_SHARE,
-        target.device.network_shares.unbind(share.share_id),
+@action(UNBIND_NETWORK_SHARE, SHARE_SCHEMA)
+async def _unbind(call: ActionCall) -> dict[str, Any]:
+    share = await _async_share(call)
+    await call.device_call(
+        call.device.network_shares.unbind(share.share_id),
         disk=share.disk_id,
         share=share.share_id,
     )
-    await async_changed(target)
-    return _answer(target, share.share_id, disk_id=share.disk_id)
+    return {"share_id": share.share_id, "disk_id": share.disk_id}
 
 
-async def _async_modify(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
+@action(MODIFY_NETWORK_SHARE, MODIFY_SCHEMA)
+async def _modify(call: ActionCall) -> dict[str, Any]:
     data = call.data
     changes = {
         key: data[key]
@@ -255,10 +222,9 @@ async def _async_modify(call: ServiceCall) -> ServiceResponse:
     if not changes:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="nothing_to_modify")
     _check_address(changes.get(ATTR_ADDRESS))
-    share = await _async_share(call, target, MODIFY_NETWORK_SHARE)
-    await async_device_call(
-        MODIFY_NETWORK_SHARE,
-        target.device.network_shares.modify(
+    share = await _async_share(call)
+    await call.device_call(
+        call.device.network_shares.modify(
             share.share_id,
             nice_name=changes.get(ATTR_NICE_NAME),
             address=changes.get(ATTR_ADDRESS),
@@ -269,31 +235,19 @@ async def _async_modify(call: ServiceCall) -> ServiceResponse:
         disk=share.disk_id,
         share=share.share_id,
     )
-    await async_changed(target)
     # Which settings changed, never their values (the password among them).
-    return _answer(target, share.share_id, changed=sorted(changes))
+    return {"share_id": share.share_id, "changed": sorted(changes)}
 
 
-async def _async_remove(call: ServiceCall) -> ServiceResponse:
-    await async_require_admin(call)
-    target = action_target(call)
-    require_confirm(call, REMOVE_NETWORK_SHARE)
-    share = await _async_share(call, target, REMOVE_NETWORK_SHARE)
-    await async_device_call(
-        REMOVE_NETWORK_SHARE,
-        target.device.network_shares.remove(share.share_id),
+@action(REMOVE_NETWORK_SHARE, REMOVE_SCHEMA, confirm=True)
+async def _remove(call: ActionCall) -> dict[str, Any]:
+    share = await _async_share(call)
+    await call.device_call(
+        call.device.network_shares.remove(share.share_id),
         disk=share.disk_id,
         share=share.share_id,
     )
-    await async_changed(target)
-    return _answer(target, share.share_id, removed=True)
+    return {"share_id": share.share_id, "removed": True}
 
 
-def async_setup_share_actions(hass: HomeAssistant) -> None:
-    """Register the network share actions."""
-    register(hass, ADD_NETWORK_SHARE, _async_add, ADD_SCHEMA)
-    register(hass, TEST_NETWORK_SHARE, _async_test, TEST_SCHEMA)
-    register(hass, BIND_NETWORK_SHARE, _async_bind, BIND_SCHEMA)
-    register(hass, UNBIND_NETWORK_SHARE, _async_unbind, SHARE_SCHEMA)
-    register(hass, MODIFY_NETWORK_SHARE, _async_modify, MODIFY_SCHEMA)
-    register(hass, REMOVE_NETWORK_SHARE, _async_remove, REMOVE_SCHEMA)
+ACTIONS: tuple[GuardedAction, ...] = (_add, _test, _bind, _unbind, _modify, _remove)

@@ -32,7 +32,6 @@ from enum import Enum, auto
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -50,6 +49,7 @@ from .model import (
 from .readers import async_read_job
 from .schedule import PollBackoff, PollOutcome
 from .store import StoredJobs, job_store
+from .waiters import JobWaiters, follow_stopped
 
 POLL_INTERVAL = 1.0
 # The longest pause between two polls while the camera does not answer (doubling up to it).
@@ -99,7 +99,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
         # Jobs re-attached from storage that the camera has not confirmed yet.
         self._restored: set[str] = set()
         self._last: dict[str | None, Job] = {}
-        self._waiters: dict[str, list[asyncio.Future[Job]]] = {}
+        self._waiters = JobWaiters(hass)
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._unreachable_since: datetime | None = None
@@ -154,11 +154,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
         await super().async_shutdown()
         if self._task is not None:
             self._task.cancel()
-        for waiters in self._waiters.values():
-            for future in waiters:
-                if not future.done():
-                    future.set_exception(_follow_stopped())
-        self._waiters.clear()
+        self._waiters.stop()
         # At once, not delayed: a reload reads the store again right after.
         await self._store.async_close(self, self._stored)
 
@@ -202,26 +198,8 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
         if job.done:
             return job
         if self._state is _State.CLOSED:
-            raise _follow_stopped()
-        future: asyncio.Future[Job] = self.hass.loop.create_future()
-        self._waiters.setdefault(job.key, []).append(future)
-        try:
-            async with asyncio.timeout(limit):
-                return await asyncio.shield(future)
-        except TimeoutError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="job_timeout",
-                translation_placeholders={
-                    "action": job.action,
-                    "job_id": job.job_id,
-                    "seconds": str(round(limit or 0)),
-                },
-            ) from err
-        finally:
-            waiters = self._waiters.get(job.key, [])
-            if future in waiters:
-                waiters.remove(future)
+            raise follow_stopped()
+        return await self._waiters.async_wait(job, limit)
 
     @callback
     def _adopt(self, job: Job) -> None:
@@ -338,13 +316,6 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
         self.hass.bus.async_fire(
             EVENT_JOB_FINISHED, {"device_id": self._camera_device_id, **job.as_dict()}
         )
-        for future in self._waiters.pop(job.key, []):
-            if not future.done():
-                future.set_result(job)
+        self._waiters.job_ended(job)
         self._notify()
         self._on_finished(job)
-
-
-def _follow_stopped() -> HomeAssistantError:
-    """The tracker stopped (unload, reload): the job goes on and is followed after a load."""
-    return HomeAssistantError(translation_domain=DOMAIN, translation_key="job_follow_stopped")

@@ -72,7 +72,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
         device=device, coordinator=coordinator, exports=exports, jobs=jobs
     )
     entry.async_on_unload(exports.async_start_retention())
-    entry.async_on_unload(jobs.async_shutdown)
     await jobs.async_restore()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))

@@ -143,8 +143,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
     async def async_shutdown(self) -> None:
         """Stop following (unload): waiting actions are told, running jobs are kept now.
 
-        Once: a second call (the coordinator registers it with its config entry too) does
-        nothing.
+        Registered with the config entry by the coordinator itself; a second call does nothing.
 
         After this the tracker never writes again, so a reload's new tracker keeps the store.
         """

@@ -37,11 +37,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> bool:
     """Connect to the device, read its state, and set up the platforms."""
-    device = create_device(hass, entry.data)
-    coordinator = EdgeStorageCoordinator(hass, entry, device)
+    client = create_device(hass, entry.data)
+    coordinator = EdgeStorageCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
 
-    info = coordinator.device_info
+    info = coordinator.product
     camera = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, info.serial)},
@@ -58,18 +58,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
 
     @callback
     def _job_finished(job: Job) -> None:
-        """A job that changed a disk: read the disks (and the slow data) again."""
+        """A job that changed a disk: read the disks (and the storage settings) again."""
         if not job.changes_disks:
             return
-        coordinator.async_mark_slow_data_stale()
+        coordinator.async_mark_settings_stale()
         entry.async_create_background_task(
             hass, coordinator.async_refresh(), f"{DOMAIN} refresh after a job"
         )
 
-    exports = ExportQueue(hass, entry, device, camera.id)
-    jobs = JobTracker(hass, entry, device, camera.id, _job_finished)
+    exports = ExportQueue(hass, entry, client, camera.id)
+    jobs = JobTracker(hass, entry, client, camera.id, _job_finished)
     entry.runtime_data = AxisEdgeStorageRuntimeData(
-        device=device, coordinator=coordinator, exports=exports, jobs=jobs
+        client=client, coordinator=coordinator, exports=exports, jobs=jobs
     )
     entry.async_on_unload(exports.async_start_retention())
     await jobs.async_restore()

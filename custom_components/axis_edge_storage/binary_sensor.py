@@ -16,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .coordinator import EdgeStorageCoordinator, EdgeStorageData
-from .entity import DiskEntity, EdgeStorageEntity, async_follow_disks
+from .entity import CameraEntity, DiskEntity, async_follow_disks
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus
 
@@ -57,7 +57,7 @@ def health_problems(data: EdgeStorageData, disk_id: str) -> list[str] | None:
     problems: list[str] = []
     if healthy is False:
         problems.append("overall_health_failed")
-    levels = data.slow.alert_levels.get(disk_id)
+    levels = data.settings.alert_levels.get(disk_id)
     if wear is not None and levels is not None and levels.wear is not None and wear >= levels.wear:
         problems.append("wear_alert_level_reached")
     return problems
@@ -68,7 +68,7 @@ def _health_exists(data: EdgeStorageData, disk_id: str) -> bool:
 
 
 def _health_attributes(data: EdgeStorageData, disk_id: str) -> dict[str, Any]:
-    levels = data.slow.alert_levels.get(disk_id)
+    levels = data.settings.alert_levels.get(disk_id)
     return {
         "problems": health_problems(data, disk_id) or [],
         "wear_alert_level": None if levels is None else levels.wear,
@@ -136,7 +136,7 @@ async def async_setup_entry(
     async_follow_disks(entry, DISK_BINARY_SENSORS, DiskBinarySensor, async_add_entities)
 
 
-class CameraRecordingBinarySensor(EdgeStorageEntity, BinarySensorEntity):
+class CameraRecordingBinarySensor(CameraEntity, BinarySensorEntity):
     """On while the camera records to any disk."""
 
     @property

@@ -38,9 +38,9 @@ EVENT_EXPORT_FAILED: Final = f"{DOMAIN}_export_failed"
 EVENT_USB_EXPORT_FINISHED: Final = f"{DOMAIN}_usb_export_finished"
 EVENT_JOB_FINISHED: Final = f"{DOMAIN}_job_finished"
 
-# Slow-changing data (shares, limits, alert levels, capabilities) is re-read when the disks
+# The storage settings (shares, limits, alert levels, capabilities) are read again when the disks
 # change and at this interval, never on every poll.
-SLOW_REFRESH_INTERVAL: Final = timedelta(hours=6)
+SETTINGS_REFRESH_INTERVAL: Final = timedelta(hours=6)
 # Recordings that ended this long before a poll may still be listed; the window is wide enough
 # to tolerate a device clock that is off by a few minutes.
 ONGOING_WINDOW: Final = timedelta(minutes=10)

@@ -1,8 +1,8 @@
 """The coordinator: polls the edge storage state of one device.
 
 A steady-state poll costs three requests: disks/list, gethealth and one page of the recordings
-overlapping now (explicit limits). Slow-changing data (network shares, storage limits, alert
-levels, disk capabilities) is read at start, when the disks change (a disk appears, disappears,
+overlapping now (explicit limits). The storage settings (network shares, storage limits, alert
+levels, disk capabilities) are read at start, when the disks change (a disk appears, disappears,
 or changes status, lock or file system), after the integration changes something, and every
 few hours, never on every poll.
 """
@@ -25,21 +25,21 @@ from .const import (
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
-    NETWORK_SHARE_FILESYSTEMS,
     ONGOING_PAGE_SIZE,
     ONGOING_WINDOW,
-    SLOW_REFRESH_INTERVAL,
+    SETTINGS_REFRESH_INTERVAL,
 )
+from .disks import is_present, is_share_slot
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import (
     AlertLevels,
     AxisEdgeStorage,
     Capabilities,
-    DeviceInfo,
     Disk,
     DiskCapabilities,
     DiskHealth,
     NetworkShare,
+    ProductInfo,
     Recording,
     RecordingStatus,
     StorageLimit,
@@ -55,7 +55,7 @@ from .vapix import (
 
 
 @dataclass(frozen=True, slots=True)
-class SlowData:
+class StorageSettings:
     """Data read at start and after changes, not on every poll."""
 
     shares: tuple[NetworkShare, ...] = ()
@@ -71,7 +71,7 @@ class EdgeStorageData:
     disks: Mapping[str, Disk]
     health: Mapping[str, DiskHealth]
     ongoing: tuple[Recording, ...]
-    slow: SlowData
+    settings: StorageSettings
 
     def recording(self, disk_id: str) -> bool:
         """Whether a recording is ongoing on a disk."""
@@ -83,20 +83,8 @@ class EdgeStorageData:
         return bool(self.ongoing)
 
 
-def is_share_slot(disk: Disk) -> bool:
-    """Whether a disk is the slot a network share is bound to."""
-    return (
-        disk.filesystem or ""
-    ).lower() in NETWORK_SHARE_FILESYSTEMS or disk.disk_id.lower().startswith("networkshare")
-
-
-def _present(disk: Disk, shares: tuple[NetworkShare, ...]) -> bool:
-    """Whether a disk is there: an SD card is; a network share slot only while bound."""
-    return not is_share_slot(disk) or any(share.disk_id == disk.disk_id for share in shares)
-
-
 def _signature(disks: tuple[Disk, ...]) -> frozenset[tuple[str, str, bool | None, str | None]]:
-    """What, when it changes, makes the slow data worth reading again."""
+    """What, when it changes, makes the storage settings worth reading again."""
     return frozenset((d.disk_id, str(d.status), d.locked, d.filesystem) for d in disks)
 
 
@@ -104,11 +92,11 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
     """Polls disks, health and ongoing recordings of one device."""
 
     config_entry: AxisEdgeStorageConfigEntry
-    device_info: DeviceInfo
+    product: ProductInfo
     capabilities: Capabilities
 
     def __init__(
-        self, hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry, device: AxisEdgeStorage
+        self, hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry, client: AxisEdgeStorage
     ) -> None:
         """Describe the polling; nothing is sent before the first refresh."""
         interval = entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
@@ -119,51 +107,51 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
             name=f"{DOMAIN} {entry.title}",
             update_interval=timedelta(seconds=interval),
         )
-        self.device = device
-        self._slow = SlowData()
-        self._slow_signature: frozenset[tuple[str, str, bool | None, str | None]] | None = None
-        self._slow_read_at: datetime | None = None
-        self._slow_stale = True
+        self.client = client
+        self._settings = StorageSettings()
+        self._settings_signature: frozenset[tuple[str, str, bool | None, str | None]] | None = None
+        self._settings_read_at: datetime | None = None
+        self._settings_stale = True
         self._health_supported = True
         self._security_remembered = False
 
     @property
     def serial(self) -> str:
         """The device serial number: the unique id of the camera."""
-        return self.device_info.serial
+        return self.product.serial
 
     async def _async_setup(self) -> None:
         """Read the identity and capabilities once."""
         try:
-            self.device_info = await self.device.device_info.get()
-            self.capabilities = await self.device.params.capabilities()
+            self.product = await self.client.device_info.get()
+            self.capabilities = await self.client.params.capabilities()
         except VapixError as err:
             raise self._translate(err) from err
         unique_id = self.config_entry.unique_id
-        if unique_id is not None and self.device_info.serial != unique_id:
+        if unique_id is not None and self.product.serial != unique_id:
             raise ConfigEntryError(
                 translation_domain=DOMAIN,
                 translation_key="wrong_device",
-                translation_placeholders={"serial": self.device_info.serial},
+                translation_placeholders={"serial": self.product.serial},
             )
         self._health_supported = self.capabilities.disk_health
 
     @callback
-    def async_mark_slow_data_stale(self) -> None:
+    def async_mark_settings_stale(self) -> None:
         """Read shares, limits and alert levels again at the next poll (after a change)."""
-        self._slow_stale = True
+        self._settings_stale = True
 
     async def _async_update_data(self) -> EdgeStorageData:
-        """Poll the device: disks/list, gethealth, ongoing recordings (+ slow data if due)."""
+        """Poll the device: disks/list, gethealth, ongoing recordings (+ storage settings if due)."""
         try:
-            disks = await self.device.disks.list()
+            disks = await self.client.disks.list()
             health = await self._read_health()
             ongoing = await self._read_ongoing()
-            if self._slow_due(disks):
-                await self._read_slow(disks)
+            if self._settings_due(disks):
+                await self._read_settings(disks)
         except VapixError as err:
             raise self._translate(err) from err
-        present = {disk.disk_id: disk for disk in disks if _present(disk, self._slow.shares)}
+        present = {disk.disk_id: disk for disk in disks if is_present(disk, self._settings.shares)}
         data = EdgeStorageData(
             disks=present,
             health={item.disk_id: item for item in health if item.disk_id in present},
@@ -172,19 +160,19 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
                 for rec in ongoing
                 if rec.status is RecordingStatus.RECORDING and rec.disk_id in present
             ),
-            slow=self._slow,
+            settings=self._settings,
         )
         self._remove_stale_devices(data)
         if not self._security_remembered:
             self._security_remembered = True
-            await async_remember_security(self.hass, self.config_entry, self.device)
+            await async_remember_security(self.hass, self.config_entry, self.client)
         return data
 
     async def _read_health(self) -> tuple[DiskHealth, ...]:
         if not self._health_supported:
             return ()
         try:
-            return await self.device.disks.health()
+            return await self.client.disks.health()
         except VapixNotSupportedError:
             LOGGER.info("%s does not report disk health", self.config_entry.title)
             self._health_supported = False
@@ -192,26 +180,26 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
 
     async def _read_ongoing(self) -> tuple[Recording, ...]:
         now = dt_util.utcnow()
-        return await self.device.recordings.list(
+        return await self.client.recordings.list(
             start=now - ONGOING_WINDOW, stop=now + ONGOING_WINDOW, page_size=ONGOING_PAGE_SIZE
         )
 
-    def _slow_due(self, disks: tuple[Disk, ...]) -> bool:
+    def _settings_due(self, disks: tuple[Disk, ...]) -> bool:
         signature = _signature(disks)
         now = dt_util.utcnow()
         due = (
-            self._slow_stale
-            or signature != self._slow_signature
-            or self._slow_read_at is None
-            or now - self._slow_read_at >= SLOW_REFRESH_INTERVAL
+            self._settings_stale
+            or signature != self._settings_signature
+            or self._settings_read_at is None
+            or now - self._settings_read_at >= SETTINGS_REFRESH_INTERVAL
         )
         if due:
-            self._slow_signature = signature
-            self._slow_read_at = now
-            self._slow_stale = False
+            self._settings_signature = signature
+            self._settings_read_at = now
+            self._settings_stale = False
         return due
 
-    async def _read_slow(self, disks: tuple[Disk, ...]) -> None:
+    async def _read_settings(self, disks: tuple[Disk, ...]) -> None:
         """Read shares, storage limits, alert levels and disk capabilities.
 
         A part the device refuses or does not provide is left out; a transport failure fails
@@ -219,25 +207,25 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
         """
         shares: tuple[NetworkShare, ...] = ()
         if self.capabilities.network_share:
-            shares = await _optional(self.device.network_shares.list(), ())
+            shares = await _optional(self.client.network_shares.list(), ())
         limits: dict[str, StorageLimit] = {}
         if self.capabilities.storage_limit:
-            for limit in await _optional(self.device.storage_limits.get(), ()):
+            for limit in await _optional(self.client.storage_limits.get(), ()):
                 limits[limit.disk_id] = limit
         alert_levels: dict[str, AlertLevels] = {}
         capabilities: dict[str, DiskCapabilities] = {}
         for disk in disks:
-            if _present(disk, shares):
+            if is_present(disk, shares):
                 if self._health_supported and not is_share_slot(disk):
                     levels = await _optional(
-                        self.device.disk_properties.get_alert_levels(disk.disk_id), None
+                        self.client.disk_properties.get_alert_levels(disk.disk_id), None
                     )
                     if levels is not None:
                         alert_levels[disk.disk_id] = levels
-                caps = await _optional(self.device.disks.capabilities(disk.disk_id), None)
+                caps = await _optional(self.client.disks.capabilities(disk.disk_id), None)
                 if caps is not None:
                     capabilities[disk.disk_id] = caps
-        self._slow = SlowData(
+        self._settings = StorageSettings(
             shares=shares,
             limits=limits,
             alert_levels=alert_levels,

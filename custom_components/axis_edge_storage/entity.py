@@ -18,28 +18,16 @@ from .coordinator import (
     EdgeStorageCoordinator,
     EdgeStorageData,
     disk_identifier,
-    is_share_slot,
 )
 from .device_errors import async_device_call
+from .disks import disk_label, is_share_slot
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import AxisEdgeStorage, Capabilities, Disk
 
 MANUFACTURER = "Axis Communications AB"
-SD_CARD_PREFIX = "SD_DISK"
 
 
-def disk_label(disk: Disk) -> str:
-    """A readable name for a disk."""
-    if disk.disk_id == SD_CARD_PREFIX:
-        return "SD card"
-    if disk.disk_id.startswith(SD_CARD_PREFIX):
-        return f"SD card {disk.disk_id.removeprefix(SD_CARD_PREFIX).strip('_')}"
-    if is_share_slot(disk):
-        return "Network share"
-    return disk.name or disk.disk_id
-
-
-class EdgeStorageEntity(CoordinatorEntity[EdgeStorageCoordinator]):
+class CameraEntity(CoordinatorEntity[EdgeStorageCoordinator]):
     """An entity of the camera itself."""
 
     _attr_has_entity_name = True
@@ -68,14 +56,14 @@ class DiskEntity(CoordinatorEntity[EdgeStorageCoordinator]):
         self._attr_unique_id = f"{serial}_{disk_id}_{description.key}"
         disk = coordinator.data.disks[disk_id]
         share = next(
-            (s for s in coordinator.data.slow.shares if s.disk_id == disk_id and s.nice_name),
+            (s for s in coordinator.data.settings.shares if s.disk_id == disk_id and s.nice_name),
             None,
         )
         label = disk_label(disk) if share is None else f"{disk_label(disk)} {share.nice_name}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, disk_identifier(serial, disk_id))},
             via_device=(DOMAIN, serial),
-            manufacturer=coordinator.device_info.brand or MANUFACTURER,
+            manufacturer=coordinator.product.brand or MANUFACTURER,
             model="Network share" if is_share_slot(disk) else "SD card",
             name=f"{coordinator.config_entry.title} {label}",
         )
@@ -147,8 +135,8 @@ class DiskSettingDescription[T](EntityDescription):
     exists_fn: Callable[[EdgeStorageData, str], bool] = lambda data, disk_id: True
     # Whether the camera (its Properties.LocalStorage) offers the setting at all.
     supported_fn: Callable[[Capabilities], bool] = lambda _capabilities: True
-    # The value lives in the slow data (limits, alert levels): read it again after a write.
-    slow_data: bool = False
+    # The value lives in the storage settings (limits, alert levels): read it again after a write.
+    settings_data: bool = False
     # Only an administrator may set it (it can delete or stop recordings): the safe default.
     admin_only: bool = True
 
@@ -184,10 +172,10 @@ class DiskSettingEntity[T](DiskEntity):
             await async_check_admin(
                 self.hass, self._context, description.action, entity_id=self.entity_id
             )
-        request = description.set_fn(self.coordinator.device, self.disk_id, value)
+        request = description.set_fn(self.coordinator.client, self.disk_id, value)
         await async_device_call(description.action, request, disk=self.disk_id)
-        if description.slow_data:
-            self.coordinator.async_mark_slow_data_stale()
+        if description.settings_data:
+            self.coordinator.async_mark_settings_stale()
         # Not debounced: a second change within seconds must show as well.
         await self.coordinator.async_refresh()
 

@@ -46,7 +46,7 @@ MAX_AGE_DAYS = 7000
 
 
 def _alert_levels(data: EdgeStorageData, disk_id: str) -> AlertLevels | None:
-    return data.slow.alert_levels.get(disk_id)
+    return data.settings.alert_levels.get(disk_id)
 
 
 def _cleanup_max_age(data: EdgeStorageData, disk_id: str) -> float | None:
@@ -54,7 +54,7 @@ def _cleanup_max_age(data: EdgeStorageData, disk_id: str) -> float | None:
 
 
 def _storage_limit_gib(data: EdgeStorageData, disk_id: str) -> float | None:
-    limit = data.slow.limits.get(disk_id)
+    limit = data.settings.limits.get(disk_id)
     if limit is None or limit.size_kb is None:
         return None
     return round(limit.size_kb / KB_PER_GIB, 2)
@@ -121,10 +121,10 @@ DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
         native_step=1,
         mode=NumberMode.BOX,
         supported_fn=lambda capabilities: capabilities.storage_limit,
-        exists_fn=lambda data, disk_id: disk_id in data.slow.limits,
+        exists_fn=lambda data, disk_id: disk_id in data.settings.limits,
         value_fn=_storage_limit_gib,
         max_fn=_storage_limit_max,
-        slow_data=True,
+        settings_data=True,
         action="set_storage_limit",
         # 0 removes the limit; the device refuses 0 < size < 1 GiB itself (error 130).
         set_fn=lambda device, disk_id, value: device.storage_limits.set(
@@ -142,7 +142,7 @@ DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
         mode=NumberMode.BOX,
         exists_fn=lambda data, disk_id: _wear_alert(data, disk_id) is not None,
         value_fn=_wear_alert,
-        slow_data=True,
+        settings_data=True,
         # When the camera warns of wear; nothing is deleted, stopped or redirected.
         admin_only=False,
         action="set_wear_alert_level",
@@ -162,7 +162,7 @@ DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
         mode=NumberMode.BOX,
         exists_fn=lambda data, disk_id: _temperature_alert(data, disk_id) is not None,
         value_fn=_temperature_alert,
-        slow_data=True,
+        settings_data=True,
         # When the camera warns of heat; nothing is deleted, stopped or redirected.
         admin_only=False,
         action="set_temperature_alert_level",

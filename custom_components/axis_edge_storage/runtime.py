@@ -20,7 +20,7 @@ type AxisEdgeStorageConfigEntry = ConfigEntry[AxisEdgeStorageRuntimeData]
 class AxisEdgeStorageRuntimeData:
     """What a loaded config entry holds."""
 
-    device: AxisEdgeStorage
+    client: AxisEdgeStorage
     coordinator: EdgeStorageCoordinator
     exports: ExportQueue
     jobs: JobTracker

@@ -35,14 +35,14 @@ def _cleanup_policy(data: EdgeStorageData, disk_id: str) -> str | None:
 
 def _required_filesystem_supported(data: EdgeStorageData, disk_id: str) -> bool:
     """The disk says it supports a required file system (disks/getcapabilities.cgi)."""
-    capabilities = data.slow.disk_capabilities.get(disk_id)
+    capabilities = data.settings.disk_capabilities.get(disk_id)
     return capabilities is not None and bool(capabilities.required_fs_supported)
 
 
 def _required_filesystems(data: EdgeStorageData, disk_id: str) -> list[str]:
     """`none`, then the file systems the disk can use as required file system."""
     options = [NO_REQUIRED_FILESYSTEM]
-    capabilities = data.slow.disk_capabilities.get(disk_id)
+    capabilities = data.settings.disk_capabilities.get(disk_id)
     if capabilities is not None:
         for filesystem in capabilities.filesystems:
             name = filesystem.name.lower()

@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import EdgeStorageCoordinator, EdgeStorageData
-from .entity import DiskEntity, EdgeStorageEntity, async_follow_disks
+from .entity import CameraEntity, DiskEntity, async_follow_disks
 from .jobs import Job, JobTracker
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus, HealthReading, ReadingState
@@ -54,11 +54,11 @@ def _reading_exists(name: str) -> Callable[[EdgeStorageData, str], bool]:
 
 
 def _limit_exists(data: EdgeStorageData, disk_id: str) -> bool:
-    return disk_id in data.slow.limits
+    return disk_id in data.settings.limits
 
 
 def _limit_used(data: EdgeStorageData, disk_id: str) -> StateType:
-    limit = data.slow.limits.get(disk_id)
+    limit = data.settings.limits.get(disk_id)
     if limit is None or limit.used_kb is None:
         return None
     return limit.used_kb * KIB
@@ -186,25 +186,35 @@ EXPORT_PROGRESS = SensorEntityDescription(
 )
 
 
-class ExportProgressSensor(EdgeStorageEntity, SensorEntity):
-    """Progress of the camera's current (or last) clip export, with the file being written."""
+class ExportProgressSensor(CameraEntity, SensorEntity):
+    """Progress of the camera's current (or last) clip export, with the file being written.
+
+    Its value comes from the export progress coordinator (`ExportProgressCoordinator`, fed by
+    the export queue); its device, unique id and availability from the state coordinator.
+    """
+
+    def __init__(
+        self, coordinator: EdgeStorageCoordinator, description: SensorEntityDescription
+    ) -> None:
+        """Describe the sensor."""
+        super().__init__(coordinator, description)
+        self._progress = coordinator.config_entry.runtime_data.exports.progress_coordinator
 
     async def async_added_to_hass(self) -> None:
-        """Follow the camera's export queue."""
+        """Follow the export progress coordinator as well."""
         await super().async_added_to_hass()
-        exports = self.coordinator.config_entry.runtime_data.exports
-        self.async_on_remove(exports.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(self._progress.async_add_listener(self.async_write_ha_state))
 
     @property
     def native_value(self) -> float | None:
         """Percent done; unknown before the first export."""
-        return self.coordinator.config_entry.runtime_data.exports.progress
+        return self._progress.data.percent
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """The file being written and how many exports wait."""
-        exports = self.coordinator.config_entry.runtime_data.exports
-        return {"current_file": exports.current_file, "queued": exports.waiting}
+        progress = self._progress.data
+        return {"current_file": progress.current_file, "queued": progress.queued}
 
 
 class DiskSensor(DiskEntity, SensorEntity):
@@ -336,7 +346,7 @@ class DiskJobSensor(_JobSensor, DiskEntity):
         self._job_disk = disk_id
 
 
-class CameraJobSensor(_JobSensor, EdgeStorageEntity):
+class CameraJobSensor(_JobSensor, CameraEntity):
     """A camera job that concerns no disk (a test of a share that is not bound).
 
     Rarely useful (disk jobs show on the disk's own sensors): disabled by default.

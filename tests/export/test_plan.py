@@ -157,6 +157,16 @@ def test_why_nothing_can_be_exported() -> None:
         "NetworkShare": Disk("NetworkShare", "", 0, 0, DiskStatus.DISCONNECTED, filesystem="cifs"),
     }
     _fails("no_recording", disks=unbound)
+    # The same rule as the coordinator's: an NFS share slot, or a slot named as one without a
+    # file system, is a share slot too (the old copy of the rule knew only CIFS).
+    for filesystem in ("nfs", None):
+        unbound_nfs = {
+            **DISKS,
+            "NetworkShare": Disk(
+                "NetworkShare", "", 0, 0, DiskStatus.DISCONNECTED, filesystem=filesystem
+            ),
+        }
+        _fails("no_recording", disks=unbound_nfs)
 
 
 def test_an_end_in_the_future_needs_a_recording_ongoing_now() -> None:

@@ -393,6 +393,6 @@ async def test_share_name_the_camera_cannot_list_is_refused(
         )
     assert fast_sim.state.shares == shares
     coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
-    coordinator.async_mark_slow_data_stale()
+    coordinator.async_mark_settings_stale()
     await coordinator.async_refresh()
     assert coordinator.last_update_success

@@ -245,7 +245,7 @@ async def test_alert_levels(
 
     # 315 K is 42 °C (the VAPIX example).
     card.alert_temperature = 315
-    coordinator_of(init_integration).async_mark_slow_data_stale()
+    coordinator_of(init_integration).async_mark_settings_stale()
     await refresh(hass, init_integration)
     assert state_of(hass, TEMPERATURE_ALERT.format(SD)) == "42"
 
@@ -268,7 +268,7 @@ async def test_required_filesystem(
 ) -> None:
     """The options are what the card offers; choosing one sets it on the camera."""
     entity_id = REQUIRED_FS.format(SD)
-    offered = await init_integration.runtime_data.device.disks.capabilities("SD_DISK")
+    offered = await init_integration.runtime_data.client.disks.capabilities("SD_DISK")
     usable = [fs.name for fs in offered.filesystems if fs.required_fs_supported]
     assert usable == ["ext4"]
     assert [fs.name for fs in offered.filesystems] == ["vfat", "ext4"]
@@ -402,7 +402,7 @@ async def test_network_share_settings(
     hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
 ) -> None:
     """A bound share has cleanup settings and a limit, no required file system or alerts."""
-    device = init_integration.runtime_data.device
+    device = init_integration.runtime_data.client
     await device.network_shares.bind("nas1", automatic_mount=False)
     await refresh(hass, init_integration)
     share = f"{CAMERA}_network_share_nas"

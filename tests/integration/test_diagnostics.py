@@ -59,7 +59,7 @@ async def _diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, init_integration: MockConfigEntry
 ) -> Any:
     """Bind a share (so share data is in the dump), then take the diagnostics."""
-    device = init_integration.runtime_data.device
+    device = init_integration.runtime_data.client
     await device.network_shares.bind("nas1", automatic_mount=False)
     await init_integration.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()

@@ -138,7 +138,7 @@ async def test_enable_with_required_filesystem_mounts(
     await _setup(hass, sim)
     disk_device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{SERIAL}_{SD}")})
     assert disk_device is not None
-    device = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.device
+    device = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.client
     await device.disk_properties.set_required_filesystem(SD, "ext4")
     assert sim.state.disks[SD].requiredfs == "ext4"
 

@@ -98,7 +98,7 @@ async def test_entities(
     assert devices.async_get_device(identifiers={(DOMAIN, f"{SERIAL}_NetworkShare")}) is None
 
     # The volatile values match what the device reports (kB of 1024 bytes, shown in GiB).
-    disk = next(d for d in await init_integration.runtime_data.device.disks.list())
+    disk = next(d for d in await init_integration.runtime_data.client.disks.list())
     free_gib = float(state_of(hass, f"sensor.{SD}_free_space"))
     assert free_gib == pytest.approx(disk.free_size_kb / 1024**2, abs=0.01)
     used = float(state_of(hass, f"sensor.{SD}_used_space"))
@@ -123,7 +123,7 @@ async def test_steady_poll_makes_three_requests(
     assert listing.query["startatresultnumber"] == "0"
 
 
-async def test_slow_data_read_again_after_a_change(
+async def test_storage_settings_read_again_after_a_change(
     hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
 ) -> None:
     """Limits, shares and alert levels are read again when a disk changes, not every poll."""
@@ -216,7 +216,7 @@ async def test_bound_share_gets_entities(
     hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
 ) -> None:
     """Binding a network share (here from the camera's own web page) adds its disk."""
-    device = init_integration.runtime_data.device
+    device = init_integration.runtime_data.client
     await device.network_shares.bind("nas1", automatic_mount=False)
     await refresh(hass, init_integration)
     share = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{SERIAL}_NetworkShare")})
@@ -375,7 +375,7 @@ async def test_storage_limit_and_marked_change(
     await refresh(hass, init_integration)
     # The limits are not read on every poll.
     assert state_of(hass, limit) == "0.0"
-    coordinator.async_mark_slow_data_stale()
+    coordinator.async_mark_settings_stale()
     await refresh(hass, init_integration)
     assert state_of(hass, limit) == "10.0"
 

@@ -89,7 +89,7 @@ async def test_share_life_cycle(hass: HomeAssistant, fast_sim: Simulator) -> Non
     assert chosen["share_id"].isdigit()
     await _settle(hass)
     coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.coordinator
-    assert {s.share_id for s in coordinator.data.slow.shares} == {
+    assert {s.share_id for s in coordinator.data.settings.shares} == {
         "nas1",
         "office",
         chosen["share_id"],
@@ -156,7 +156,7 @@ async def test_share_life_cycle(hass: HomeAssistant, fast_sim: Simulator) -> Non
     assert removed == {"device_id": camera, "share_id": "office", "removed": True}
     assert "office" not in sim.state.shares
     await _settle(hass)
-    assert "office" not in {s.share_id for s in coordinator.data.slow.shares}
+    assert "office" not in {s.share_id for s in coordinator.data.settings.shares}
 
 
 async def test_bind_without_automount(hass: HomeAssistant, sim: Simulator) -> None:
@@ -601,7 +601,7 @@ async def test_share_naming_errors(hass: HomeAssistant, sim: Simulator) -> None:
 async def test_share_added_on_the_camera_is_found(hass: HomeAssistant, sim: Simulator) -> None:
     """A share added on the camera after the last read is looked up there, not refused."""
     camera = await _setup(hass, sim)
-    device = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.device
+    device = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.client
     # Added behind Home Assistant's back (as the camera's web page would).
     await device.network_shares.add(
         nice_name="Late", address="nas", share="video", user="nasuser", share_id="late"

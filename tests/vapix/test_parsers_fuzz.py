@@ -39,7 +39,7 @@ from custom_components.axis_edge_storage.vapix import (
 )
 from custom_components.axis_edge_storage.vapix.client import Response, VapixClient
 from custom_components.axis_edge_storage.vapix.device_info import (
-    DeviceInfoApi,
+    ProductInfoApi,
     device_info_from_params,
     parse_basic_device_info,
 )
@@ -212,7 +212,7 @@ def _api_calls(client: Any) -> Iterable[Callable[[], Coroutine[Any, Any, object]
         sl.schema_versions,
         ParamApi(client).capabilities,
         partial(ParamApi(client).update, {"root.Storage.S0.FriendlyName": "x"}),
-        DeviceInfoApi(client).get,
+        ProductInfoApi(client).get,
     ]
 
 

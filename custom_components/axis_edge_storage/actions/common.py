@@ -122,9 +122,9 @@ class Target:
     disk_id: str | None
 
     @property
-    def device(self) -> AxisEdgeStorage:
+    def client(self) -> AxisEdgeStorage:
         """The camera's client."""
-        return self.entry.runtime_data.device
+        return self.entry.runtime_data.client
 
     def disk(self) -> Disk:
         """The disk the action needs; a translated error when none or an unknown one."""

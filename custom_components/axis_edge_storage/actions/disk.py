@@ -43,8 +43,8 @@ def _filesystem(call: ActionCall, wanted: str | None) -> str | None:
     if wanted is None:
         return None
     disk_id = call.disk.disk_id
-    slow = call.target.entry.runtime_data.coordinator.data.slow
-    capabilities = slow.disk_capabilities.get(disk_id)
+    settings = call.target.entry.runtime_data.coordinator.data.settings
+    capabilities = settings.disk_capabilities.get(disk_id)
     offered = [fs.name for fs in capabilities.filesystems] if capabilities is not None else []
     match = next((name for name in offered if name.lower() == wanted.strip().lower()), None)
     if match is None:
@@ -63,7 +63,7 @@ def _filesystem(call: ActionCall, wanted: str | None) -> str | None:
 @action(FORMAT_DISK, FORMAT_SCHEMA, disk=True, confirm=True, unlocked=True, refresh=False)
 async def _format(call: ActionCall) -> dict[str, Any]:
     filesystem = _filesystem(call, call.data.get(ATTR_FILESYSTEM))
-    start = call.device.disks.format(call.disk.disk_id, filesystem)
+    start = call.client.disks.format(call.disk.disk_id, filesystem)
     return await call.start_job(JobKind.DISK, "format", start)
 
 
@@ -80,7 +80,7 @@ def _disk_job(
 
     async def handle(call: ActionCall) -> dict[str, Any]:
         return await call.start_job(
-            JobKind.DISK, job_action, start(call.device.disks, call.disk.disk_id)
+            JobKind.DISK, job_action, start(call.client.disks, call.disk.disk_id)
         )
 
     # The job's end refreshes the disks (the job tracker), not its start.
@@ -99,7 +99,7 @@ def _disk_job(
 def _lock(name: str, *, locked: bool) -> GuardedAction:
     @action(name, LOCK_SCHEMA, disk=True)
     async def handle(call: ActionCall) -> dict[str, Any]:
-        disks, disk_id = call.device.disks, call.disk.disk_id
+        disks, disk_id = call.client.disks, call.disk.disk_id
         await call.device_call(disks.lock(disk_id) if locked else disks.unlock(disk_id))
         return {"disk_id": disk_id, "locked": locked}
 

@@ -47,7 +47,7 @@ CHANGE_SCHEMA = vol.Schema(
 @action(ENABLE_DISK_ENCRYPTION, ENABLE_SCHEMA, disk=True, confirm=True, unlocked=True)
 async def _enable(call: ActionCall) -> dict[str, Any]:
     disk_id = call.disk.disk_id
-    properties = call.device.disk_properties
+    properties = call.client.disk_properties
     await call.device_call(properties.enable_encryption(disk_id, call.data[ATTR_PASSPHRASE]))
     return {"disk_id": disk_id, "encryption_enabled": True}
 
@@ -55,7 +55,7 @@ async def _enable(call: ActionCall) -> dict[str, Any]:
 @action(DISABLE_DISK_ENCRYPTION, DISABLE_SCHEMA, disk=True, confirm=True, unlocked=True)
 async def _disable(call: ActionCall) -> dict[str, Any]:
     disk_id = call.disk.disk_id
-    await call.device_call(call.device.disk_properties.disable_encryption(disk_id))
+    await call.device_call(call.client.disk_properties.disable_encryption(disk_id))
     return {"disk_id": disk_id, "encryption_enabled": False}
 
 
@@ -63,7 +63,7 @@ async def _disable(call: ActionCall) -> dict[str, Any]:
 async def _change(call: ActionCall) -> dict[str, Any]:
     disk_id = call.disk.disk_id
     old, new = call.data[ATTR_OLD_PASSPHRASE], call.data[ATTR_NEW_PASSPHRASE]
-    await call.device_call(call.device.disk_properties.change_passphrase(disk_id, old, new))
+    await call.device_call(call.client.disk_properties.change_passphrase(disk_id, old, new))
     return {"disk_id": disk_id, "passphrase_changed": True}
 
 

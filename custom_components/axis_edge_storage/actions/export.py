@@ -126,7 +126,7 @@ async def _export_clip_to_usb(call: ActionCall) -> dict[str, Any]:
     runtime = call.target.entry.runtime_data
     return await async_export_to_usb(
         call.hass,
-        runtime.device,
+        runtime.client,
         runtime.jobs,
         request,
         # The camera's device, also when a disk's device is the target.

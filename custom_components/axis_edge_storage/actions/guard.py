@@ -14,7 +14,7 @@ runs, in this order, and stops at the first refusal:
 6. the handler: what is specific to the action. It calls the camera through
    `ActionCall.device_call` (or `start_job`), which turns a `VapixError` into a translated
    error naming the action (`device_errors.py`), and returns the answer's data;
-7. the refresh (`refresh`, the default): the coordinator reads the device (and its slow data)
+7. the refresh (`refresh`, the default): the coordinator reads the device (and its storage settings)
    again, so a change shows at once;
 8. the answer: the handler's data with the camera's `device_id` (also when a disk's device is
    the target).
@@ -75,9 +75,9 @@ class ActionCall:
         return self.call.context
 
     @property
-    def device(self) -> AxisEdgeStorage:
+    def client(self) -> AxisEdgeStorage:
         """The camera's client."""
-        return self.target.device
+        return self.target.client
 
     @property
     def disk(self) -> Disk:
@@ -160,9 +160,9 @@ def require_confirm(call: ServiceCall) -> None:
 
 
 async def async_changed(target: Target) -> None:
-    """The action changed the device: read its state (and the slow data) again."""
+    """The action changed the device: read its state (and the storage settings) again."""
     coordinator = target.entry.runtime_data.coordinator
-    coordinator.async_mark_slow_data_stale()
+    coordinator.async_mark_settings_stale()
     # Not debounced: a second change within seconds must show as well.
     await coordinator.async_refresh()
 

@@ -61,20 +61,20 @@ REMOVE_CONTINUOUS_SCHEMA = vol.Schema(
 async def _start(call: ActionCall) -> dict[str, Any]:
     disk_id = call.disk.disk_id
     options = call.data.get(ATTR_OPTIONS)
-    recording_id = await call.device_call(call.device.recordings.start(disk_id, options))
+    recording_id = await call.device_call(call.client.recordings.start(disk_id, options))
     return {"disk_id": disk_id, "recording_id": recording_id}
 
 
 @action(STOP_RECORDING, STOP_SCHEMA)
 async def _stop(call: ActionCall) -> dict[str, Any]:
     recording_id: str = call.data[ATTR_RECORDING_ID]
-    await call.device_call(call.device.recordings.stop(recording_id))
+    await call.device_call(call.client.recordings.stop(recording_id))
     return {"recording_id": recording_id, "stopped": True}
 
 
 async def _async_removable(call: ActionCall, recording_id: str) -> Recording:
     """A recording the camera knows, on a disk that is not locked."""
-    recording = await call.device_call(call.device.recordings.get(recording_id))
+    recording = await call.device_call(call.client.recordings.get(recording_id))
     if recording is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -96,7 +96,7 @@ async def _remove(call: ActionCall) -> dict[str, Any]:
     wanted: list[str] = list(dict.fromkeys(call.data[ATTR_RECORDING_ID]))
     # Every one checked before any is removed.
     found = [await _async_removable(call, recording_id) for recording_id in wanted]
-    await call.device_call(call.device.recordings.remove(wanted))
+    await call.device_call(call.client.recordings.remove(wanted))
     return {
         "removed": [
             {"recording_id": recording.recording_id, "disk_id": recording.disk_id}
@@ -108,7 +108,7 @@ async def _remove(call: ActionCall) -> dict[str, Any]:
 @action(ADD_CONTINUOUS_RECORDING, ADD_CONTINUOUS_SCHEMA, disk=True)
 async def _add_continuous(call: ActionCall) -> dict[str, Any]:
     disk_id = call.disk.disk_id
-    recordings = call.device.recordings
+    recordings = call.client.recordings
     event_id: str | None = call.data.get(ATTR_EVENT_ID)
     profile = await call.device_call(
         recordings.add_continuous_profile(disk_id, call.data[ATTR_OPTIONS], event_id)
@@ -119,7 +119,7 @@ async def _add_continuous(call: ActionCall) -> dict[str, Any]:
 @action(REMOVE_CONTINUOUS_RECORDING, REMOVE_CONTINUOUS_SCHEMA)
 async def _remove_continuous(call: ActionCall) -> dict[str, Any]:
     profile: int = call.data[ATTR_PROFILE]
-    await call.device_call(call.device.recordings.remove_continuous_profile(profile))
+    await call.device_call(call.client.recordings.remove_continuous_profile(profile))
     return {"profile": profile, "removed": True}
 
 

@@ -115,7 +115,7 @@ async def _async_share(call: ActionCall) -> NetworkShare:
     meanwhile) is looked up on the camera before it is called unknown.
     """
     target = call.target
-    known = target.entry.runtime_data.coordinator.data.slow.shares
+    known = target.entry.runtime_data.coordinator.data.settings.shares
     share_id: str | None = call.data.get(ATTR_SHARE_ID)
     if share_id is None:
         bound = next(
@@ -132,7 +132,7 @@ async def _async_share(call: ActionCall) -> NetworkShare:
     found = next((s for s in known if s.share_id == share_id), None)
     if found is not None:
         return found
-    current = await call.device_call(call.device.network_shares.list())
+    current = await call.device_call(call.client.network_shares.list())
     found = next((s for s in current if s.share_id == share_id), None)
     if found is None:
         raise ServiceValidationError(
@@ -149,7 +149,7 @@ async def _add(call: ActionCall) -> dict[str, Any]:
     _check_address(data[ATTR_ADDRESS])
     requested_id: str | None = data.get(ATTR_SHARE_ID)
     share_id = await call.device_call(
-        call.device.network_shares.add(
+        call.client.network_shares.add(
             nice_name=data[ATTR_NICE_NAME],
             address=data[ATTR_ADDRESS],
             share=data[ATTR_SHARE],
@@ -177,7 +177,7 @@ async def _test(call: ActionCall) -> dict[str, Any]:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="share_test_target_required"
         )
-    start = call.device.network_shares.test(
+    start = call.client.network_shares.test(
         share_id=share_id,
         address=data.get(ATTR_ADDRESS),
         share=data.get(ATTR_SHARE),
@@ -194,7 +194,7 @@ async def _bind(call: ActionCall) -> dict[str, Any]:
     share = await _async_share(call)
     automount: bool = call.data[ATTR_AUTOMOUNT]
     disk_id = await call.device_call(
-        call.device.network_shares.bind(share.share_id, automatic_mount=automount),
+        call.client.network_shares.bind(share.share_id, automatic_mount=automount),
         share=share.share_id,
     )
     return {"share_id": share.share_id, "disk_id": disk_id, "automount": automount}
@@ -204,7 +204,7 @@ async def _bind(call: ActionCall) -> dict[str, Any]:
 async def _unbind(call: ActionCall) -> dict[str, Any]:
     share = await _async_share(call)
     await call.device_call(
-        call.device.network_shares.unbind(share.share_id),
+        call.client.network_shares.unbind(share.share_id),
         disk=share.disk_id,
         share=share.share_id,
     )
@@ -224,7 +224,7 @@ async def _modify(call: ActionCall) -> dict[str, Any]:
     _check_address(changes.get(ATTR_ADDRESS))
     share = await _async_share(call)
     await call.device_call(
-        call.device.network_shares.modify(
+        call.client.network_shares.modify(
             share.share_id,
             nice_name=changes.get(ATTR_NICE_NAME),
             address=changes.get(ATTR_ADDRESS),
@@ -243,7 +243,7 @@ async def _modify(call: ActionCall) -> dict[str, Any]:
 async def _remove(call: ActionCall) -> dict[str, Any]:
     share = await _async_share(call)
     await call.device_call(
-        call.device.network_shares.remove(share.share_id),
+        call.client.network_shares.remove(share.share_id),
         disk=share.disk_id,
         share=share.share_id,
     )

@@ -12,13 +12,13 @@ from typing import Final
 
 from homeassistant.util import dt as dt_util
 
+from ..disks import SD_CARD_PREFIX, is_sd_card, is_unbound_share
 from ..vapix import Disk, DiskStatus, Recording, RecordingType
 from .errors import ExportError
 from .models import Part
 
 MIN_DURATION: Final = timedelta(seconds=1)
 MAX_DURATION: Final = timedelta(hours=24)
-SD_DISK: Final = "SD_DISK"
 #: The times an export may name; outside them a time is refused (no overflow anywhere).
 EARLIEST_TIME: Final = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_TIME: Final = datetime(9998, 12, 31, tzinfo=UTC)
@@ -149,11 +149,6 @@ def disk_problem(disk: Disk) -> ExportError | None:
     return None
 
 
-def is_unbound_share(disk: Disk) -> bool:
-    """An unbound network share is disconnected by design: not a reason to fail."""
-    return disk.status is DiskStatus.DISCONNECTED and (disk.filesystem or "").lower() == "cifs"
-
-
 def check_wanted_disk(disks: Mapping[str, Disk] | None, wanted: str | None) -> None:
     """Refuse an explicit disk the camera does not have, or one that cannot export now.
 
@@ -193,7 +188,7 @@ def choose(
         if not exportable(recording):
             unexportable = True
             continue
-        by_disk.setdefault(recording.disk_id or wanted or SD_DISK, []).append(recording)
+        by_disk.setdefault(recording.disk_id or wanted or SD_CARD_PREFIX, []).append(recording)
     covers = {
         disk_id: parts
         for disk_id, recs in by_disk.items()
@@ -206,7 +201,7 @@ def choose(
         if wanted is None and disks is not None:
             down = sorted(
                 (d for d in disks.values() if not d.mounted and not is_unbound_share(d)),
-                key=lambda d: (not d.disk_id.startswith(SD_DISK), d.disk_id),
+                key=lambda d: (not is_sd_card(d.disk_id), d.disk_id),
             )
             if down and (problem := disk_problem(down[0])) is not None:
                 raise problem
@@ -217,7 +212,7 @@ def choose(
     def rank(disk_id: str) -> tuple[bool, int, bool, str]:
         usable = disks is None or (disk_id in disks and disk_problem(disks[disk_id]) is None)
         covered = round(covered_seconds(covers[disk_id]))
-        return (usable, covered, disk_id.startswith(SD_DISK), disk_id)
+        return (usable, covered, is_sd_card(disk_id), disk_id)
 
     disk_id = wanted or max(covers, key=rank)
     if disks is not None and disk_id in disks and (problem := disk_problem(disks[disk_id])):

@@ -11,7 +11,6 @@ entry's queue waits for it instead of starting a second export on the same camer
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -88,28 +87,6 @@ class ExportQueue:
         )
         self._lock = camera_export_lock(hass, entry.unique_id or entry.entry_id)
         self._waiting = 0
-
-    # -- until the progress sensor follows `progress_coordinator` itself -----------------------
-
-    @callback
-    def async_add_listener(self, listener: CALLBACK_TYPE) -> Callable[[], None]:
-        """Call `listener` when the progress changes; returns the remover."""
-        return self.progress_coordinator.async_add_listener(listener)
-
-    @property
-    def progress(self) -> float | None:
-        """Percent done of the current (or last) export; None before the first."""
-        return self.progress_coordinator.data.percent
-
-    @property
-    def current_file(self) -> str | None:
-        """The file being written; None between exports."""
-        return self.progress_coordinator.data.current_file
-
-    @property
-    def waiting(self) -> int:
-        """Exports waiting for the one running."""
-        return self.progress_coordinator.data.queued
 
     # -- exports -------------------------------------------------------------------------------
 

@@ -77,7 +77,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        device: AxisEdgeStorage,
+        client: AxisEdgeStorage,
         camera_device_id: str,
         on_finished: Callable[[Job], None],
     ) -> None:
@@ -90,7 +90,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
             update_interval=None,
         )
         self.data = JobsData()
-        self._device = device
+        self._client = client
         self._camera_device_id = camera_device_id
         self._on_finished = on_finished
         self._store = job_store(hass, entry.entry_id)
@@ -240,7 +240,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
         reached = False
         for job in list(self._running.values()):
             try:
-                update = await async_read_job(self._device, job)
+                update = await async_read_job(self._client, job)
             except (VapixUnauthorizedError, VapixForbiddenError) as err:
                 # The same credentials for every job: asking about the others is no use.
                 self._credentials_rejected(err)

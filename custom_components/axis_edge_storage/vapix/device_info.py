@@ -15,7 +15,7 @@ from .errors import (
     VapixRequestError,
     VapixResponseError,
 )
-from .models import DeviceInfo
+from .models import ProductInfo
 from .params import parse_params
 
 PATH = "axis-cgi/basicdeviceinfo.cgi"
@@ -28,7 +28,7 @@ def normalize_serial(serial: str) -> str:
     return "".join(ch for ch in serial if ch.isalnum()).upper()
 
 
-def parse_basic_device_info(text: str) -> DeviceInfo:
+def parse_basic_device_info(text: str) -> ProductInfo:
     """Read a basicdeviceinfo.cgi getAllProperties answer."""
     try:
         data = json.loads(text)
@@ -59,11 +59,11 @@ def _text(values: Mapping[str, Any], key: str) -> str | None:
     return text or None
 
 
-def _device_info(values: Mapping[str, Any]) -> DeviceInfo:
+def _device_info(values: Mapping[str, Any]) -> ProductInfo:
     serial = _text(values, "SerialNumber")
     if serial is None:
         raise VapixResponseError("the device reported no serial number")
-    return DeviceInfo(
+    return ProductInfo(
         serial=normalize_serial(serial),
         model=_text(values, "ProdNbr"),
         product_name=_text(values, "ProdFullName"),
@@ -77,7 +77,7 @@ def _device_info(values: Mapping[str, Any]) -> DeviceInfo:
     )
 
 
-def device_info_from_params(values: Mapping[str, str]) -> DeviceInfo:
+def device_info_from_params(values: Mapping[str, str]) -> ProductInfo:
     """Build the identity from root.Properties.System, root.Brand, root.Properties.Firmware."""
     plain = {key.removeprefix("root."): value for key, value in values.items()}
     return _device_info(
@@ -95,12 +95,12 @@ def device_info_from_params(values: Mapping[str, str]) -> DeviceInfo:
     )
 
 
-class DeviceInfoApi(ApiHandler):
+class ProductInfoApi(ApiHandler):
     """Identity of the device."""
 
     api = Api.DEVICE_INFO
 
-    async def get(self) -> DeviceInfo:
+    async def get(self) -> ProductInfo:
         """Return the identity; older firmware without basicdeviceinfo.cgi uses param.cgi."""
         try:
             response = await self._client.request("POST", PATH, json=_REQUEST)
@@ -111,7 +111,7 @@ class DeviceInfoApi(ApiHandler):
         except VapixRequestError:
             return await self._from_params()
 
-    async def _from_params(self) -> DeviceInfo:
+    async def _from_params(self) -> ProductInfo:
         values: dict[str, str] = {}
         for group in ("root.Properties.System", "root.Brand", "root.Properties.Firmware"):
             text = await self._text("GET", PARAM_PATH, {"action": "list", "group": group})

@@ -6,7 +6,7 @@ import aiohttp
 
 from .body import MAX_RESPONSE_BYTES
 from .client import DEFAULT_TIMEOUT, VapixClient
-from .device_info import DeviceInfoApi
+from .device_info import ProductInfoApi
 from .disk_properties import DiskPropertiesApi
 from .disks import DiskManagementApi
 from .export import ExportApi
@@ -55,7 +55,7 @@ class AxisEdgeStorage:
             require_digest=require_digest,
             max_response_bytes=max_response_bytes,
         )
-        self.device_info = DeviceInfoApi(self.client)
+        self.device_info = ProductInfoApi(self.client)
         self.params = ParamApi(self.client)
         self.disks = DiskManagementApi(self.client)
         self.disk_properties = DiskPropertiesApi(self.client)

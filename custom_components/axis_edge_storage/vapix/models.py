@@ -443,7 +443,7 @@ class Capabilities:
 
 
 @dataclass(frozen=True, slots=True)
-class DeviceInfo:
+class ProductInfo:
     """Identity of the device. `serial` is the MAC address without colons."""
 
     serial: str

@@ -46,7 +46,7 @@ from .const import (
 from .options_flow import AxisEdgeStorageOptionsFlow
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import (
-    DeviceInfo,
+    ProductInfo,
     VapixAuthDowngradeError,
     VapixCertificateMismatchError,
     VapixError,
@@ -65,7 +65,7 @@ class NotSupportedError(Exception):
 class Validated:
     """A device that answered: its identity and the entry data it was validated with."""
 
-    info: DeviceInfo
+    info: ProductInfo
     data: dict[str, Any]
 
     @property
@@ -121,7 +121,7 @@ def _with_port(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _title(info: DeviceInfo) -> str:
+def _title(info: ProductInfo) -> str:
     name = info.short_name or info.model or info.product_name or "Axis"
     return f"{name} ({info.serial})"
 

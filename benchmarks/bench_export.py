@@ -16,7 +16,10 @@ captured from its client during a warm-up export):
   (d) ``curl -o /dev/null URL``: the transport alone;
   (e) ``curl -o FILE URL && sync FILE``: curl with the fsync the integration also does.
 
-Each output is deleted before the next one starts; no cache is dropped. Printed, never
+Each output is deleted, then every file system is synced (untimed) before the next transfer
+starts, so that no transfer pays for the write-back of the one before, nor for the discards of
+a deleted file (``discard`` mounts trim at the journal commit); the order of the kinds rotates
+each round, so that no kind always follows the same one. No cache is dropped. Printed, never
 asserted: median MiB/s of each, the ratios integration / (e) and integration / (c) (bars: >= 1.0
 each), the CPU seconds of each per transfer and per GiB, and the peak RSS growth of this process
 (Home Assistant's) during each integration export, sampled from /proc/self/status every 20 ms,
@@ -347,14 +350,14 @@ def instrumented(stages: Stages) -> Iterator[None]:
     from custom_components.axis_edge_storage.vapix.export import ExportStream  # noqa: PLC0415
 
     part_file = files.PartFile
-    lane_put = download.Lane.put
+    pipe_put = download.Pipe.put
     async_download = download.async_download
     iter_chunks = ExportStream.iter_chunks
 
     async def timed_put(self: Any, batch: Any) -> None:
         began = time.perf_counter()
         try:
-            await lane_put(self, batch)
+            await pipe_put(self, batch)
         finally:
             stages.add("loop waits for room in the pipe", time.perf_counter() - began, 0.0)
 
@@ -391,7 +394,7 @@ def instrumented(stages: Stages) -> Iterator[None]:
             "commit",
             _timed_method(stages, "fsync + rename (thread)", part_file.commit),
         ),
-        patch.object(download.Lane, "put", timed_put),
+        patch.object(download.Pipe, "put", timed_put),
         patch.object(exporter, "async_download", timed_download),
         patch.object(ExportStream, "iter_chunks", timed_chunks),
     ):
@@ -431,7 +434,15 @@ def sha256_ceiling(size: int = 256 * MIB) -> float:
 
 
 async def _unlink(path: Path) -> None:
+    """Delete an output and let the disk settle: its write-back and its discards (untimed)."""
     await asyncio.to_thread(path.unlink, missing_ok=True)
+    await asyncio.to_thread(os.sync)
+
+
+def _rotated(kinds: tuple[str, ...], turn: int) -> tuple[str, ...]:
+    """The kinds starting at the `turn`-th: each round starts one further."""
+    shift = turn % len(kinds)
+    return kinds[shift:] + kinds[:shift]
 
 
 async def bench(hass: HomeAssistant, url: str, work: Path, phase: Phase) -> Results:
@@ -472,8 +483,8 @@ async def bench(hass: HomeAssistant, url: str, work: Path, phase: Phase) -> Resu
     results.size = warm.size
 
     target = work / "curl.mkv"
-    for _ in range(phase.rounds):
-        for kind in phase.kinds:
+    for turn in range(phase.rounds):
+        for kind in _rotated(phase.kinds, turn):
             name = KINDS[kind]
             if kind == "b":
                 sample, path = await export_clip(hass, export)
@@ -547,7 +558,7 @@ def report(results: Results, rounds: int) -> None:
     median = {kind: _median(results, kind) for kind in KINDS}
     print(
         f"== clip export of {results.size} bytes ({results.size / GIB:.2f} GiB): integration vs "
-        f"curl, same URL, same disk, one run, {rounds} rounds alternating"
+        f"curl, same URL, same disk, one run, {rounds} rounds alternating (rotated)"
     )
     load = ", ".join(f"{value:.2f}" for value in results.load)
     print(f"  machine: {os.cpu_count()} CPUs; 1-minute load average {load} (start, rounds, end)")

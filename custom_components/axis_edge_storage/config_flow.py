@@ -43,17 +43,14 @@ from .const import (
     PROTOCOL_HTTP,
     PROTOCOL_HTTPS,
 )
+from .device_errors import credentials_problem
 from .options_flow import AxisEdgeStorageOptionsFlow
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import (
     ProductInfo,
-    VapixAuthDowngradeError,
     VapixCertificateMismatchError,
     VapixError,
-    VapixForbiddenError,
-    VapixInsecureAuthError,
     VapixNotSupportedError,
-    VapixUnauthorizedError,
 )
 
 
@@ -190,16 +187,8 @@ class AxisEdgeStorageConfigFlow(ConfigFlow, domain=DOMAIN):
             # Another certificate than the one fetched or trusted: never taken silently.
             self._fingerprint = err.fingerprint
             errors["base"] = "certificate_changed"
-        except VapixInsecureAuthError:
-            errors["base"] = "insecure_auth"
-        except VapixAuthDowngradeError:
-            errors["base"] = "auth_downgrade"
-        except VapixUnauthorizedError:
-            errors["base"] = "invalid_auth"
-        except VapixForbiddenError:
-            errors["base"] = "insufficient_role"
-        except VapixError:
-            errors["base"] = "cannot_connect"
+        except VapixError as err:
+            errors["base"] = credentials_problem(err) or "cannot_connect"
         except Exception:  # noqa: BLE001 (a config flow must not crash on the unexpected)
             LOGGER.exception("Unexpected error while validating the device")
             errors["base"] = "unknown"

@@ -29,6 +29,7 @@ from .const import (
     ONGOING_WINDOW,
     SETTINGS_REFRESH_INTERVAL,
 )
+from .device_errors import credentials_problem
 from .disks import is_present, is_share_slot
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import (
@@ -43,14 +44,11 @@ from .vapix import (
     Recording,
     RecordingStatus,
     StorageLimit,
-    VapixAuthDowngradeError,
     VapixCertificateMismatchError,
     VapixError,
     VapixForbiddenError,
-    VapixInsecureAuthError,
     VapixNotSupportedError,
     VapixRequestError,
-    VapixUnauthorizedError,
 )
 
 
@@ -245,23 +243,15 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
                 )
 
     def _translate(self, err: VapixError) -> Exception:
-        if isinstance(err, VapixCertificateMismatchError):
+        if (key := credentials_problem(err)) is not None:
             return ConfigEntryAuthFailed(
                 translation_domain=DOMAIN,
-                translation_key="certificate_changed",
-                translation_placeholders={"fingerprint": format_fingerprint(err.fingerprint)},
-            )
-        if isinstance(err, VapixAuthDowngradeError):
-            return ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_downgrade"
-            )
-        if isinstance(err, VapixInsecureAuthError):
-            return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="insecure_auth")
-        if isinstance(err, VapixUnauthorizedError):
-            return ConfigEntryAuthFailed(translation_domain=DOMAIN, translation_key="invalid_auth")
-        if isinstance(err, VapixForbiddenError):
-            return ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="insufficient_role"
+                translation_key=key,
+                translation_placeholders=(
+                    {"fingerprint": format_fingerprint(err.fingerprint)}
+                    if isinstance(err, VapixCertificateMismatchError)
+                    else None
+                ),
             )
         return UpdateFailed(
             translation_domain=DOMAIN,

@@ -1,9 +1,12 @@
 """What the camera said, as an error a Home Assistant user can act on.
 
-The one place where the actions and the setting entities turn a `VapixError` into a translated
-`ServiceValidationError` (the user can fix it) or `HomeAssistantError`. Every management
-action and setting calls the device through `async_device_call`; the USB export has words of
-its own (`usb_export_error`).
+The one place where a `VapixError` becomes what a user reads: a translated
+`ServiceValidationError` (the user can fix it) or `HomeAssistantError` for the actions and the
+setting entities (every management action and setting calls the device through
+`async_device_call`; the USB export has words of its own, `usb_export_error`), an `ExportError`
+for a clip export (`export_error`), and the key of a problem only new credentials or a trusted
+certificate can fix (`credentials_problem`) for the coordinator's reauthentication and the
+config flow's form.
 
 A refusal with a documented code becomes a translated `ServiceValidationError` whose message
 says what to do (unmount before unbind, unbind before modify, ...); a refusal without a code
@@ -19,15 +22,30 @@ from collections.abc import Awaitable
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
+from .export.errors import ExportError
 from .vapix import (
+    VapixAuthDowngradeError,
+    VapixCertificateMismatchError,
     VapixConnectionError,
     VapixError,
     VapixForbiddenError,
+    VapixHttpError,
+    VapixInsecureAuthError,
     VapixNotSupportedError,
     VapixRequestError,
     VapixUnauthorizedError,
 )
 from .vapix.errors import Api
+
+# Problems only new credentials or a trusted certificate fix, most specific first. The keys are
+# both an exception of the coordinator (reauthentication) and an error of the config flow's form.
+CREDENTIALS_KEYS: tuple[tuple[type[VapixError], str], ...] = (
+    (VapixCertificateMismatchError, "certificate_changed"),
+    (VapixAuthDowngradeError, "auth_downgrade"),
+    (VapixInsecureAuthError, "insecure_auth"),
+    (VapixUnauthorizedError, "invalid_auth"),
+    (VapixForbiddenError, "insufficient_role"),
+)
 
 # Every code the device documents for the management APIs, beyond the common 10, 20 and 40
 # (which mean a device fault or a client bug and share one message).
@@ -143,3 +161,31 @@ async def async_device_call[T](
         return await call
     except VapixError as err:
         raise device_error(err, action, disk=disk, share=share) from err
+
+
+def credentials_problem(err: VapixError) -> str | None:
+    """The translation key when only new credentials or trust can fix `err`; else None."""
+    return next((key for kind, key in CREDENTIALS_KEYS if isinstance(err, kind)), None)
+
+
+def export_error(err: VapixError) -> ExportError:
+    """The export error for a client error (no URL, no device text)."""
+    if isinstance(err, VapixConnectionError):
+        return ExportError("connection_lost")
+    if isinstance(err, VapixUnauthorizedError):
+        return ExportError("auth_failed")
+    if isinstance(err, VapixForbiddenError):
+        return ExportError("forbidden")
+    if isinstance(err, VapixNotSupportedError):
+        return ExportError("not_supported")
+    if isinstance(err, VapixHttpError):
+        return ExportError("http_error", {"status": str(err.status)})
+    if isinstance(err, VapixRequestError):
+        return ExportError(
+            "device_error",
+            {
+                "code": str(err.code) if err.code is not None else "?",
+                "meaning": err.meaning or "no documented meaning",
+            },
+        )
+    return ExportError("invalid_response")

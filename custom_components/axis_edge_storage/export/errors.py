@@ -14,15 +14,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.translation import async_get_cached_translations
 
 from ..const import DOMAIN
-from ..vapix import (
-    VapixConnectionError,
-    VapixError,
-    VapixForbiddenError,
-    VapixHttpError,
-    VapixNotSupportedError,
-    VapixRequestError,
-    VapixUnauthorizedError,
-)
 
 
 class ExportError(Exception):
@@ -74,26 +65,3 @@ class ExportError(Exception):
             return text.format(**self.placeholders)
         except (KeyError, IndexError, ValueError):
             return text
-
-
-def from_vapix(err: VapixError) -> ExportError:
-    """The export error for a client error (no URL, no device text)."""
-    if isinstance(err, VapixConnectionError):
-        return ExportError("connection_lost")
-    if isinstance(err, VapixUnauthorizedError):
-        return ExportError("auth_failed")
-    if isinstance(err, VapixForbiddenError):
-        return ExportError("forbidden")
-    if isinstance(err, VapixNotSupportedError):
-        return ExportError("not_supported")
-    if isinstance(err, VapixHttpError):
-        return ExportError("http_error", {"status": str(err.status)})
-    if isinstance(err, VapixRequestError):
-        return ExportError(
-            "device_error",
-            {
-                "code": str(err.code) if err.code is not None else "?",
-                "meaning": err.meaning or "no documented meaning",
-            },
-        )
-    return ExportError("invalid_response")

@@ -42,10 +42,11 @@ from typing import Any, Final
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
+from ..device_errors import export_error
 from ..vapix import AxisEdgeStorage, Disk, SortOrder, VapixError, VapixForbiddenError
 from . import limits as export_limits
 from .download import async_download
-from .errors import ExportError, from_vapix
+from .errors import ExportError
 from .files import (
     LowSpaceError,
     PartFile,
@@ -133,7 +134,7 @@ class ClipExporter:
                 await asyncio.shield(self._run(discard_all, tuple(run.files)))
             if isinstance(err, VapixError):
                 _LOGGER.debug("Export failed: %s", type(err).__name__)
-                raise from_vapix(err) from err
+                raise export_error(err) from err
             if isinstance(err, LowSpaceError):
                 raise ExportError(
                     "low_disk_space",

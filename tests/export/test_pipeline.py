@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
 
-from custom_components.axis_edge_storage.export import writeback
+from custom_components.axis_edge_storage.export import download, files, writeback
 from custom_components.axis_edge_storage.export.download import Pipe
 from custom_components.axis_edge_storage.export.files import LowSpaceError, PartFile
 
@@ -154,3 +156,109 @@ def test_a_file_system_without_write_back_still_works(
     final = part_file.commit()
     assert calls == 1  # tried once, then left to the final fsync
     assert final.stat().st_size == 5 * MIB
+
+
+def _direct_part_file(folder: Path) -> PartFile:
+    part_file = PartFile(folder, "clip", ".mkv")
+    part_file.open(direct=True)
+    if not part_file.direct:
+        part_file.discard()
+        pytest.skip("no O_DIRECT on the file system of the temporary folder")
+    return part_file
+
+
+async def test_direct_io_keeps_the_bytes_and_the_hash(
+    hass: HomeAssistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whole aligned blocks go as they are, odd chunks through the staging, the tail at commit."""
+    part_file = _direct_part_file(tmp_path)
+    monkeypatch.setattr(files, "DIRECT_BLOCK", 64 * 1024)
+    pipe = Pipe(hass, part_file, depth=3, block_bytes=16 * 1024)
+    body = os.urandom(1_000_003)
+    for start in range(0, len(body), 7777):  # as the network delivers: whole blocks go out
+        await pipe.add(body[start : start + 7777])
+    await pipe.put([os.urandom(5), os.urandom(4096)])  # odd batches: gathered in the staging
+    tail = [os.urandom(70_001)]
+    await pipe.put(tail)
+    await pipe.finish()
+    assert part_file.direct  # never refused
+    final = part_file.commit()
+    written = final.read_bytes()
+    assert written[: len(body)] == body
+    assert len(written) == len(body) + 5 + 4096 + 70_001
+    assert written.endswith(tail[0])
+    assert part_file.size == len(written)
+    assert part_file.sha256 == hashlib.sha256(written).hexdigest()
+
+
+async def test_the_pipe_reuses_at_most_depth_blocks(hass: HomeAssistant, tmp_path: Path) -> None:
+    part_file = PartFile(tmp_path, "clip", ".mkv")
+    part_file.open(direct=True)
+    made: list[int] = []
+    real_block = download._Block
+
+    def block(size: int) -> download._Block:
+        made.append(size)
+        return real_block(size)
+
+    pipe = Pipe(hass, part_file, depth=2, block_bytes=8192)
+    with pytest.MonkeyPatch.context() as patcher:
+        patcher.setattr(download, "_Block", block)
+        body = os.urandom(300_000)
+        for start in range(0, len(body), 1000):
+            await pipe.add(body[start : start + 1000])
+        await pipe.finish()
+    assert made == [8192, 8192]
+    assert part_file.commit().read_bytes() == body
+
+
+def test_a_refused_direct_write_goes_on_through_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system that takes O_DIRECT at open but refuses a write: nothing is lost."""
+    part_file = _direct_part_file(tmp_path)
+    real_write = os.write
+    refused: list[int] = []
+
+    def write(fd: int, data: Any) -> int:
+        if part_file.direct and not refused:
+            refused.append(fd)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(files.os, "write", write)
+    monkeypatch.setattr(files, "DIRECT_BLOCK", 8192)
+    chunks = [os.urandom(3000) for _ in range(10)]
+    part_file.write(chunks)
+    part_file.hash(chunks)
+    assert refused
+    assert not part_file.direct
+    part_file.write([b"end"])
+    part_file.hash([b"end"])
+    final = part_file.commit()
+    assert final.read_bytes() == b"".join(chunks) + b"end"
+    assert part_file.sha256 == hashlib.sha256(final.read_bytes()).hexdigest()
+
+
+def test_no_direct_io_off_a_local_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network, FUSE or memory file system (anonymous device): written through the cache."""
+    monkeypatch.setattr(files, "_on_local_disk", lambda _fd: False)
+    part_file = PartFile(tmp_path, "clip", ".mkv")
+    part_file.open(direct=True)
+    assert not part_file.direct
+    part_file.write([b"abc"])
+    assert part_file.commit().read_bytes() == b"abc"
+
+
+async def test_abort_of_a_direct_download_leaves_nothing(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    part_file = PartFile(tmp_path, "clip", ".mkv")
+    part_file.open(direct=True)
+    pipe = Pipe(hass, part_file, depth=2, block_bytes=4096)
+    for _ in range(20):
+        await pipe.add(os.urandom(3000))
+    pipe.abort()
+    await hass.async_block_till_done()
+    part_file.discard()
+    assert list(tmp_path.iterdir()) == []

@@ -1,14 +1,15 @@
 """One file of an export: the camera's stream to a verified file, read, written and hashed at once.
 
-The event loop only reads. It checks the Content-Type, the leading bytes and the byte cap,
-gathers the chunks into batches of about `BATCH_BYTES`, and hands each batch to two threads
-at once: one appends it to the ``.part`` file (starting its write-back to the disk as it goes,
-see `files`), the other adds it to the SHA-256. At most `DEPTH` batches wait for each thread
-(a semaphore per thread, released by the thread through the loop), so the network read, the
-write and the hash overlap while the file is never held in memory: when the disk or the hash
-falls behind, the loop stops reading and TCP slows the camera down. The batches a thread has
-not taken yet are skipped after a failure or a cancellation. Then the file is fsynced (short:
-most of it is already on the disk) and renamed.
+The event loop reads. It checks the Content-Type, the leading bytes and the byte cap, and
+copies the chunks into page-aligned blocks of `BLOCK_BYTES` (a `Pipe`). Each full block goes to
+a hash thread, which adds it to the SHA-256 in one update, then to a write thread, which
+appends it to the ``.part`` file in one write (``O_DIRECT`` on a local disk, straight from the
+block: see `files`); then the block is free again. At most `DEPTH` blocks exist, so the network
+read, the hash and the write overlap while the file is never held in memory: when the disk or
+the hash falls behind, the loop waits for a free block and TCP slows the camera down. The
+threads wake the loop only when it waits, and each takes the GIL back twice per block (not
+once per network chunk). The blocks a thread has not taken yet are skipped after a failure or
+a cancellation. Then the file is fsynced (short: the data is already on the disk) and renamed.
 
 The part must arrive within its deadline and stay under its byte cap (`limits`).
 """
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import mmap
 import queue
+import threading
 from collections.abc import Callable, Sequence
 from typing import Final
 
@@ -29,8 +32,9 @@ from .files import PartFile
 from .limits import ExportLimits
 from .models import ExportedFile, Planned
 
-BATCH_BYTES: Final = 1 << 20
+BLOCK_BYTES: Final = 1 << 20
 DEPTH: Final = 8
+REPORT_BYTES: Final = 1 << 20
 _MKV_TYPES = frozenset({"video/x-matroska", "video/matroska", "application/octet-stream"})
 _ZIP_TYPES = frozenset(
     {"application/zip", "application/x-zip-compressed", "application/octet-stream"}
@@ -43,83 +47,154 @@ _MB = 1_000_000
 Report = Callable[[float, str | None], None]
 
 
-class Lane:
-    """One thread working through batches in order; at most `depth` batches wait for it."""
+class _Block:
+    """A page-aligned buffer of `BLOCK_BYTES` that the loop fills and the threads take."""
 
-    def __init__(
-        self, loop: asyncio.AbstractEventLoop, work: Callable[[Sequence[bytes]], None], depth: int
-    ) -> None:
-        """Prepare; `run` is the thread's job."""
-        self._loop = loop
-        self._work = work
-        self._items: queue.SimpleQueue[Sequence[bytes] | None] = queue.SimpleQueue()
-        self._credits = asyncio.Semaphore(depth)
-        self.error: Exception | None = None
-        self.aborted = False
+    def __init__(self, size: int) -> None:
+        self.view = memoryview(mmap.mmap(-1, size))
+        self.filled = 0
 
-    async def put(self, batch: Sequence[bytes]) -> None:
-        """Hand a batch to the thread, after waiting for room (event loop)."""
-        await self._credits.acquire()
-        self._items.put(batch)
-
-    def close(self) -> None:
-        """No more batches: the thread ends after the ones it has (event loop)."""
-        self._items.put(None)
-
-    def run(self) -> None:
-        """Work through the batches until `close` (the thread's job; BLOCKING)."""
-        while (batch := self._items.get()) is not None:
-            if self.error is None and not self.aborted:
-                try:
-                    self._work(batch)
-                except Exception as err:  # noqa: BLE001 (handed to the event loop)
-                    self.error = err
-            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
-                self._loop.call_soon_threadsafe(self._credits.release)
+    def take(self, data: memoryview) -> int:
+        """Copy what fits of `data`; return the bytes taken."""
+        size = min(len(data), len(self.view) - self.filled)
+        self.view[self.filled : self.filled + size] = data[:size]
+        self.filled += size
+        return size
 
 
 class Pipe:
-    """Batches from the event loop to a write thread and a hash thread."""
+    """The loop's data through a hash thread to a write thread, in at most `depth` blocks.
 
-    def __init__(self, hass: HomeAssistant, part_file: PartFile, depth: int = DEPTH) -> None:
+    The loop copies the data into a page-aligned block (`BLOCK_BYTES`) and hands each full
+    block to the hash thread, which adds it to the SHA-256 and passes it on to the write
+    thread; once written, the block is free again. One SHA-256 update and one write per block,
+    each releasing the GIL once (a thread waits for the GIL each time it takes it back). At
+    most `depth` blocks exist: when none is free the loop waits, and only then does a thread
+    wake it. A thread's failure is raised in the loop at the next `put` or at `finish`; after
+    it, or after `abort`, the blocks not yet taken are skipped.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        part_file: PartFile,
+        depth: int = DEPTH,
+        block_bytes: int = BLOCK_BYTES,
+    ) -> None:
         """Start the two threads (executor jobs that last until `finish` or `abort`)."""
-        self._lanes = (
-            Lane(hass.loop, part_file.write, depth),
-            Lane(hass.loop, part_file.hash, depth),
-        )
-        self._done = [hass.async_add_executor_job(lane.run) for lane in self._lanes]
+        self._loop = hass.loop
+        self._part_file = part_file
+        self._depth = depth
+        self._block_bytes = block_bytes
+        self._lock = threading.Lock()
+        self._free: list[_Block] = []  # under the lock
+        self._made = 0
+        self._room: asyncio.Future[None] | None = None  # the loop waits (under the lock)
+        self._block: _Block | None = None  # the one the loop fills
+        self._to_hash: queue.SimpleQueue[_Block | None] = queue.SimpleQueue()
+        self._to_write: queue.SimpleQueue[_Block | None] = queue.SimpleQueue()
+        self.error: Exception | None = None
+        self.aborted = False
         self._closed = False
+        self._done = [
+            hass.async_add_executor_job(self._hash_run),
+            hass.async_add_executor_job(self._write_run),
+        ]
 
     def _raise_error(self) -> None:
-        for lane in self._lanes:
-            if lane.error is not None:
-                error, lane.error = lane.error, None
-                raise error
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    async def add(self, data: bytes) -> None:
+        """Copy data in; each block that fills goes to the threads."""
+        self._raise_error()
+        view = memoryview(data)
+        while view:
+            if (block := self._block) is None:
+                block = self._block = await self._free_block()
+            view = view[block.take(view) :]
+            if block.filled == len(block.view):
+                self._send()
 
     async def put(self, batch: Sequence[bytes]) -> None:
-        """Hand a batch to both threads; a thread's failure is raised here."""
-        self._raise_error()
-        for lane in self._lanes:
-            await lane.put(batch)
+        """Hand a batch to the threads now (in one block when it fits), after waiting for room."""
+        for data in batch:
+            await self.add(data)
+        if self._block is not None and self._block.filled:
+            self._send()
+
+    async def _free_block(self) -> _Block:
+        while True:
+            with self._lock:
+                if self._free:
+                    return self._free.pop()
+                if self._made < self._depth:
+                    self._made += 1
+                    break
+                self._room = room = self._loop.create_future()
+            await room
+            self._raise_error()
+        return _Block(self._block_bytes)
+
+    def _send(self) -> None:
+        block, self._block = self._block, None
+        self._to_hash.put(block)
 
     async def finish(self) -> None:
-        """Wait for both threads to take every batch; a thread's failure is raised here."""
+        """Hand over the last block, wait for the threads; a thread's failure is raised here."""
+        self._raise_error()
+        if self._block is not None and self._block.filled:
+            self._send()
         self._close()
         for done in self._done:
             await done
         self._raise_error()
 
     def abort(self) -> None:
-        """Stop both threads without waiting; the batches not yet taken are skipped."""
-        for lane in self._lanes:
-            lane.aborted = True
+        """Stop both threads without waiting; the blocks not yet taken are skipped."""
+        self.aborted = True
         self._close()
 
     def _close(self) -> None:
         if not self._closed:
             self._closed = True
-            for lane in self._lanes:
-                lane.close()
+            self._to_hash.put(None)
+
+    def _skip(self) -> bool:
+        return self.aborted or self.error is not None
+
+    def _hash_run(self) -> None:
+        """Hash each block, then pass it to the write thread (BLOCKING: a thread's job)."""
+        while (block := self._to_hash.get()) is not None:
+            if not self._skip():
+                try:
+                    self._part_file.hash([block.view[: block.filled]])
+                except Exception as err:  # noqa: BLE001 (handed to the event loop)
+                    self.error = err
+            self._to_write.put(block)
+        self._to_write.put(None)
+
+    def _write_run(self) -> None:
+        """Write each block, then free it (BLOCKING: a thread's job)."""
+        while (block := self._to_write.get()) is not None:
+            if not self._skip():
+                try:
+                    self._part_file.write([block.view[: block.filled]])
+                except Exception as err:  # noqa: BLE001 (handed to the event loop)
+                    self.error = err
+            block.filled = 0
+            with self._lock:
+                self._free.append(block)
+                room, self._room = self._room, None
+            if room is not None:
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                    self._loop.call_soon_threadsafe(_wake, room)
+
+
+def _wake(room: asyncio.Future[None]) -> None:
+    if not room.done():
+        room.set_result(None)
 
 
 def _shown_type(stream: ExportStream) -> str:
@@ -150,7 +225,7 @@ async def async_download(
     """Stream one part to its ``.part`` file, verify, fsync and rename it."""
     duration = (item.stop - item.start).total_seconds()
     deadline = asyncio.timeout(limits.deadline(duration))
-    await hass.async_add_executor_job(part_file.open)
+    await hass.async_add_executor_job(part_file.open, True)  # O_DIRECT where it helps
     name = part_file.name()
     report(0.0, name)
     pipe = Pipe(hass, part_file)
@@ -214,8 +289,8 @@ async def _async_receive(
             raise too_large
         expected = stream.content_length or item.estimated_bytes
         head = b""
-        batch: list[bytes] = []
-        batched = received = 0
+        received = 0
+        next_report = REPORT_BYTES
         async for chunk in stream.iter_chunks():
             if len(head) < _MAGIC_LEN:
                 head += chunk[: _MAGIC_LEN - len(head)]
@@ -224,14 +299,9 @@ async def _async_receive(
             received += len(chunk)
             if received > cap:
                 raise too_large
-            batch.append(chunk)
-            batched += len(chunk)
-            if batched >= BATCH_BYTES:
-                await pipe.put(batch)
-                batch = []
-                batched = 0
+            await pipe.add(chunk)
+            if received >= next_report:
+                next_report = received + REPORT_BYTES
                 report(received / expected if expected else 0.0, name)
         if head != magic:  # fewer bytes than the magic number
             raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})
-        if batch:
-            await pipe.put(batch)

@@ -2,24 +2,30 @@
 
 Names are pure. Every other function and method here blocks: the exporter runs them in the
 executor. A download goes to ``<folder>/.<name>.part`` (created exclusively); a write thread
-appends batches to it while a hash thread computes its SHA-256 (`PartFile.write`,
+appends blocks to it while a hash thread computes its SHA-256 (`PartFile.write`,
 `PartFile.hash`), then it is fsynced and renamed to a final name that no other file has (never
-replacing one). After each batch the free space of the file system is read (``fstatvfs``,
+replacing one). After each write the free space of the file system is read (``fstatvfs``,
 cheap); below the reserve the write raises `LowSpaceError`.
 
-While it is written, its data goes to the disk (`writeback`), so the final fsync is short.
+While it is written, its data goes to the disk, so the final fsync is short: with
+``O_DIRECT`` on a local disk's file system (`PartFile.open`), which also leaves the page cache
+alone, and elsewhere through the cache with the write-back started as it goes (`writeback`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
 import hashlib
+import mmap
 import os
 import re
 import shutil
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Buffer, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Final
@@ -37,12 +43,10 @@ _IOV_MAX = 1024  # IOV_MAX on Linux and macOS
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 _NAME_TIME = "%Y%m%d-%H%M%S"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_SYNC_WRITE = getattr(os, "SYNC_FILE_RANGE_WRITE", 0)
-_SYNC_WAIT = (
-    _SYNC_WRITE
-    | getattr(os, "SYNC_FILE_RANGE_WAIT_BEFORE", 0)
-    | getattr(os, "SYNC_FILE_RANGE_WAIT_AFTER", 0)
-)
+_O_DIRECT: Final = getattr(os, "O_DIRECT", 0)
+DIRECT_BLOCK: Final = 4 << 20
+"""Bytes per direct write of gathered chunks (a multiple of every block size)."""
+_ALIGN: Final = 4096  # of the memory, offsets and lengths of direct writes
 
 
 # -- names (pure) ------------------------------------------------------------------------------
@@ -138,22 +142,62 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _write_all(fd: int, chunks: Sequence[bytes]) -> int:
+def _write_all(fd: int, chunks: Sequence[Buffer]) -> int:
     """Write every chunk (one ``writev`` when the kernel takes it all); return the bytes."""
-    total = sum(len(chunk) for chunk in chunks)
+    sizes = [memoryview(chunk).nbytes for chunk in chunks]
+    total = sum(sizes)
     done = os.writev(fd, chunks) if len(chunks) <= _IOV_MAX else 0
     if done == total:
         return total
     skip = done
-    for chunk in chunks:
-        if skip >= len(chunk):
-            skip -= len(chunk)
+    for chunk, size in zip(chunks, sizes, strict=True):
+        if skip >= size:
+            skip -= size
             continue
-        view = memoryview(chunk)[skip:]
+        view = memoryview(chunk).cast("B")[skip:]
         skip = 0
         while view:
             view = view[os.write(fd, view) :]
     return total
+
+
+class _Staging:
+    """A page-aligned buffer that gathers chunks into whole blocks for direct writes."""
+
+    def __init__(self, size: int) -> None:
+        self.filled = 0
+        self.view = memoryview(mmap.mmap(-1, size))
+
+    def add(self, chunk: Buffer, start: int) -> int:
+        """Copy what fits of `chunk` from `start` on; return the bytes taken."""
+        data = memoryview(chunk).cast("B")[start:]
+        take = min(len(data), len(self.view) - self.filled)
+        self.view[self.filled : self.filled + take] = data[:take]
+        self.filled += take
+        return take
+
+
+def _whole_blocks(chunk: Buffer) -> bool:
+    """Whether `chunk` can go to the disk as it is with ``O_DIRECT``: aligned, whole blocks."""
+    if not isinstance(chunk, memoryview) or chunk.readonly or not chunk.c_contiguous:
+        return False
+    if not chunk.nbytes or chunk.nbytes % _ALIGN:
+        return False
+    return ctypes.addressof(ctypes.c_char.from_buffer(chunk)) % _ALIGN == 0
+
+
+def _set_direct(fd: int, on: bool) -> None:
+    """Set or clear ``O_DIRECT`` on an open file (OSError: the file system refuses it)."""
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+    fcntl.fcntl(fd, fcntl.F_SETFL, (flags | _O_DIRECT) if on else (flags & ~_O_DIRECT))
+
+
+def _on_local_disk(fd: int) -> bool:
+    """Whether the file's file system is on a disk (not a network, FUSE or memory one).
+
+    Those have anonymous devices (major 0), where direct I/O is absent, ignored or slower.
+    """
+    return os.major(os.fstat(fd).st_dev) != 0
 
 
 class PartFile:
@@ -180,6 +224,9 @@ class PartFile:
         self._hash_lock = threading.Lock()
         self._discarded = False
         self._writeback = WriteBack()
+        self._direct = False  # written with O_DIRECT (see `open`)
+        self._staging: _Staging | None = None  # chunks gathered for it
+        self._written = 0  # bytes in the file (`size` less what is staged)
 
     def name(self, suffix: int | None = None) -> str:
         """The final file name with a suffix (``_2``...) when the plain one is taken."""
@@ -191,8 +238,22 @@ class PartFile:
         """Hex SHA-256 of what was written."""
         return self._sha.hexdigest()
 
-    def open(self) -> None:
-        """Create ``.<name>.part`` exclusively, with the first name neither file uses."""
+    @property
+    def direct(self) -> bool:
+        """Whether the file is being written with ``O_DIRECT``."""
+        return self._direct
+
+    def open(self, direct: bool = False) -> None:
+        """Create ``.<name>.part`` exclusively, with the first name neither file uses.
+
+        With `direct`, where the file system is on a local disk and takes ``O_DIRECT``, the
+        data goes from memory straight to the disk: no copy into the page cache, no
+        write-back later, nothing of Home Assistant's cache pushed out, and the final fsync
+        has only the tail to write. Page-aligned whole blocks (the pipe's) are written as
+        they are; other chunks are gathered into blocks of `DIRECT_BLOCK` bytes first.
+        Elsewhere, or once the file system refuses a direct write, the file is written
+        through the cache, with `writeback`.
+        """
         with self._lock:
             if self._discarded:
                 return
@@ -207,13 +268,19 @@ class PartFile:
                     continue
                 self._suffix = suffix
                 self.part = part
+                if direct and _O_DIRECT and _on_local_disk(self._fd):
+                    with contextlib.suppress(OSError):  # not taken: through the cache
+                        _set_direct(self._fd, True)
+                        self._direct = True
                 return
             raise FileExistsError(f"no free file name for {self.stem}{self.ext}")
 
-    def write(self, chunks: Sequence[bytes]) -> None:
+    def write(self, chunks: Sequence[Buffer]) -> None:
         """Append chunks, write them back to the disk as due (`writeback`), check the space.
 
-        The hash is computed apart, in parallel: see `hash`.
+        With ``O_DIRECT`` (see `open`), whole aligned blocks are written as they are, other
+        chunks gathered into blocks, each written as it fills; the rest waits for the next
+        chunks or for `commit`. The hash is computed apart, in parallel: see `hash`.
         """
         with self._lock:
             fd = self._fd
@@ -221,12 +288,55 @@ class PartFile:
                 if self._discarded:
                     return
                 raise RuntimeError("write to a part file that is not open")
-            self.size += _write_all(fd, chunks)
-            self._writeback.written(fd, self.size)
+            if self._direct:
+                for chunk in chunks:
+                    self._write_direct(fd, chunk)
+            else:
+                if (staging := self._staging) is not None and staging.filled:
+                    self._write_out(fd, staging.view[: staging.filled])  # direct I/O refused
+                    staging.filled = 0
+                self.size += _write_all(fd, chunks)
+                self._written = self.size
+                self._writeback.written(fd, self.size)
             if self.reserve > 0 and (free := free_bytes_of(fd)) < self.reserve:
                 raise LowSpaceError(free, self.reserve)
 
-    def hash(self, chunks: Sequence[bytes]) -> None:
+    def _write_direct(self, fd: int, chunk: Buffer) -> None:
+        staging = self._staging
+        if (staging is None or not staging.filled) and _whole_blocks(chunk):
+            self.size += memoryview(chunk).nbytes
+            self._write_out(fd, memoryview(chunk))
+            return
+        if staging is None:
+            staging = self._staging = _Staging(DIRECT_BLOCK)
+        start, end = 0, memoryview(chunk).nbytes
+        while start < end:
+            taken = staging.add(chunk, start)
+            start += taken
+            self.size += taken
+            if staging.filled == len(staging.view):
+                staging.filled = 0
+                self._write_out(fd, staging.view)
+
+    def _write_out(self, fd: int, view: memoryview) -> None:
+        """Write `view` at the end: directly while the file system takes it, else cached."""
+        if self._direct:
+            try:
+                done = os.write(fd, view)
+            except OSError as err:
+                if err.errno != errno.EINVAL:
+                    raise
+                done = 0  # refused (alignment): through the cache from here on
+            self._written += done
+            if done == len(view):
+                return
+            self._direct = False  # also after a short write: the rest is not aligned
+            _set_direct(fd, False)
+            view = view[done:]
+        self._written += _write_all(fd, [view])
+        self._writeback.written(fd, self._written)
+
+    def hash(self, chunks: Sequence[Buffer]) -> None:
         """Add chunks to the SHA-256, in the order they are written.
 
         Kept apart from `write` so that hashing (CPU bound, slower than the disk on CPUs
@@ -238,11 +348,17 @@ class PartFile:
                 self._sha.update(chunk)
 
     def commit(self) -> Path:
-        """Fsync, close and rename to the final name without ever replacing another file."""
+        """Write the tail, fsync, close and rename to the final name (never replacing a file)."""
         with self._lock:
             fd, part = self._fd, self.part
             if fd is None or part is None or self._discarded:
                 raise RuntimeError("commit of a part file that is not open")
+            if (staging := self._staging) is not None and staging.filled:
+                if self._direct:  # the tail is not a whole block
+                    self._direct = False
+                    _set_direct(fd, False)
+                self._write_out(fd, staging.view[: staging.filled])
+                staging.filled = 0
             os.fsync(fd)
             self._fd = None
             os.close(fd)
@@ -263,6 +379,8 @@ class PartFile:
         """Close and remove the part and the final file (if this request made it)."""
         with self._lock:
             self._discarded = True
+            self._staging = None
+            self._direct = False
             if self._fd is not None:
                 with contextlib.suppress(OSError):
                     os.close(self._fd)

@@ -22,7 +22,7 @@ from .entity import CameraEntity, DiskEntity, async_follow_disks
 from .jobs import Job, JobTracker
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus, HealthReading, ReadingState
-from .vapix.models import KIB
+from .vapix.model_base import KIB
 
 # Coordinator-based: the coordinator serializes updates.
 PARALLEL_UPDATES = 0

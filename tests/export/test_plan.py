@@ -21,7 +21,7 @@ from custom_components.axis_edge_storage.vapix import (
     RecordingStatus,
     RecordingType,
 )
-from custom_components.axis_edge_storage.vapix.models import VideoInfo
+from custom_components.axis_edge_storage.vapix.recording_models import VideoInfo
 
 from .conftest import check_error
 

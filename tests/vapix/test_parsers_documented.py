@@ -30,6 +30,12 @@ from custom_components.axis_edge_storage.vapix.device_info import (
     device_info_from_params,
     parse_basic_device_info,
 )
+from custom_components.axis_edge_storage.vapix.disk_models import (
+    CleanupPolicy,
+    DiskJobAction,
+    DiskStatus,
+    ReadingState,
+)
 from custom_components.axis_edge_storage.vapix.disk_properties import DiskPropertiesApi
 from custom_components.axis_edge_storage.vapix.disks import DiskManagementApi
 from custom_components.axis_edge_storage.vapix.errors import (
@@ -40,16 +46,12 @@ from custom_components.axis_edge_storage.vapix.errors import (
     VapixResponseError,
 )
 from custom_components.axis_edge_storage.vapix.export import ExportApi
-from custom_components.axis_edge_storage.vapix.models import (
-    CleanupPolicy,
-    DiskJobAction,
-    DiskStatus,
+from custom_components.axis_edge_storage.vapix.network_shares import NetworkShareApi
+from custom_components.axis_edge_storage.vapix.recording_models import (
     ExportJobState,
-    ReadingState,
     RecordingStatus,
     RecordingType,
 )
-from custom_components.axis_edge_storage.vapix.network_shares import NetworkShareApi
 from custom_components.axis_edge_storage.vapix.recordings import RecordingApi
 from custom_components.axis_edge_storage.vapix.storage_limit import StorageLimitApi
 from custom_components.axis_edge_storage.vapix.xml import (

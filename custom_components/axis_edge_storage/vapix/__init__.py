@@ -2,6 +2,20 @@
 
 from .body import MAX_RESPONSE_BYTES
 from .client import VapixClient
+from .device_models import Capabilities, ProductInfo, SchemaVersion
+from .disk_models import (
+    AlertLevels,
+    CleanupPolicy,
+    Disk,
+    DiskCapabilities,
+    DiskHealth,
+    DiskJob,
+    DiskJobAction,
+    DiskStatus,
+    HealthReading,
+    ReadingState,
+    StorageLimit,
+)
 from .edge_storage import AxisEdgeStorage
 from .errors import (
     ERROR_CODES,
@@ -21,35 +35,20 @@ from .errors import (
     VapixUnauthorizedError,
 )
 from .export import ExportStream
-from .models import (
-    AlertLevels,
-    Capabilities,
-    CleanupPolicy,
+from .recording_models import (
     ContinuousProfile,
-    Disk,
-    DiskCapabilities,
-    DiskHealth,
-    DiskJob,
-    DiskJobAction,
-    DiskStatus,
     ExportCapabilities,
     ExportJob,
     ExportJobState,
     ExportJobStatus,
     ExportProperties,
-    HealthReading,
-    NetworkShare,
-    ProductInfo,
-    ReadingState,
     Recording,
     RecordingList,
     RecordingStatus,
     RecordingType,
-    SchemaVersion,
-    ShareJob,
-    StorageLimit,
 )
 from .recordings import SortOrder
+from .share_models import NetworkShare, ShareJob
 from .tls import async_fetch_certificate_fingerprint, normalize_fingerprint
 
 __all__ = [

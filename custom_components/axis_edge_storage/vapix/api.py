@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from .body import parse_off_loop
 from .client import Params, VapixClient
+from .device_models import SchemaVersion
 from .errors import Api, VapixResponseError
-from .models import SchemaVersion
 from .xml import Node, parse_xml, raise_for_error, to_bool, to_str
 
 SCHEMA_VERSION = "1"

@@ -8,6 +8,7 @@ from typing import Any
 
 from .api import ApiHandler
 from .body import parse_off_loop
+from .device_models import ProductInfo
 from .errors import (
     Api,
     VapixHttpError,
@@ -15,7 +16,6 @@ from .errors import (
     VapixRequestError,
     VapixResponseError,
 )
-from .models import ProductInfo
 from .params import parse_params
 
 PATH = "axis-cgi/basicdeviceinfo.cgi"

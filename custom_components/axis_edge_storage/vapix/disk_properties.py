@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .api import SCHEMA_VERSION, ApiHandler
+from .device_models import SchemaVersion
+from .disk_models import AlertLevels, CleanupPolicy
 from .errors import Api
-from .models import AlertLevels, CleanupPolicy, SchemaVersion
 from .xml import Node, require, to_int
 
 BASE = "axis-cgi/disks/properties"

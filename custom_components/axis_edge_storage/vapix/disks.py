@@ -8,8 +8,7 @@ from typing import Any
 
 from .api import ApiHandler
 from .body import parse_off_loop
-from .errors import Api, VapixRequestError, VapixResponseError
-from .models import (
+from .disk_models import (
     CleanupPolicy,
     Disk,
     DiskCapabilities,
@@ -20,6 +19,7 @@ from .models import (
     FileSystemCapability,
     HealthReading,
 )
+from .errors import Api, VapixRequestError, VapixResponseError
 from .xml import Node, bounded, parse_xml, raise_for_error, require, to_bool, to_int, to_str
 
 BASE = "axis-cgi/disks"

@@ -8,14 +8,14 @@ from datetime import datetime
 
 from .api import SCHEMA_VERSION, ApiHandler
 from .body import parse_off_loop
+from .device_models import SchemaVersion
 from .errors import Api, VapixRequestError, VapixResponseError
-from .models import (
+from .recording_models import (
     ExportCapabilities,
     ExportJob,
     ExportJobState,
     ExportJobStatus,
     ExportProperties,
-    SchemaVersion,
 )
 from .stream import Stream
 from .xml import (

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from .api import SCHEMA_VERSION, ApiHandler
 from .body import parse_off_loop
+from .device_models import SchemaVersion
 from .errors import Api, VapixRequestError, VapixResponseError
-from .models import NetworkShare, SchemaVersion, ShareJob
+from .share_models import NetworkShare, ShareJob
 from .xml import Node, bounded, parse_xml, raise_for_error, require, to_int, to_str
 
 BASE = "axis-cgi/disks/networkshare"

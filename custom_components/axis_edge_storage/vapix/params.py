@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from .api import ApiHandler
 from .body import parse_off_loop
+from .device_models import Capabilities
 from .errors import Api, VapixNotSupportedError, VapixRequestError
-from .models import Capabilities
 from .xml import to_bool, to_int
 
 PATH = "axis-cgi/param.cgi"

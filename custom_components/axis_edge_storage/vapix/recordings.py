@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from .api import ApiHandler
 from .client import Stream
 from .errors import Api, VapixRequestError, VapixResponseError
-from .models import (
+from .recording_models import (
     AudioInfo,
     ContinuousProfile,
     Recording,

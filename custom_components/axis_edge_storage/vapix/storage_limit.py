@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .api import SCHEMA_VERSION, ApiHandler
+from .device_models import SchemaVersion
+from .disk_models import StorageLimit
 from .errors import Api
-from .models import SchemaVersion, StorageLimit
 from .xml import Node, bounded, to_int, to_str
 
 BASE = "axis-cgi/record/storage"

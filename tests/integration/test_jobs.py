@@ -127,6 +127,10 @@ async def test_job_coordinator_is_pushed_not_polled(
         assert ended.job_id == started["job_id"]
         assert str(ended.result) == "ok"
         assert jobs.data.running == ()
+        # A refresh reads nothing and keeps what was pushed.
+        await jobs.async_refresh()
+        assert jobs.last_update_success
+        assert jobs.data.job_for(SD) == ended
 
 
 async def test_wait_returns_the_final_result(

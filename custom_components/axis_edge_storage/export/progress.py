@@ -16,9 +16,8 @@ from dataclasses import dataclass, replace
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from ..const import DOMAIN
+from ..push import PushCoordinator
 from .models import Planned
 
 _LOGGER = logging.getLogger(__name__)
@@ -44,24 +43,13 @@ class ExportProgress:
     queued: int = 0
 
 
-class ExportProgressCoordinator(DataUpdateCoordinator[ExportProgress]):
+class ExportProgressCoordinator(PushCoordinator[ExportProgress]):
     """A camera's export progress, pushed by its export queue (never polled)."""
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Start with no export yet."""
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN} export progress {entry.title}",
-            update_interval=None,
-        )
-        self.data = ExportProgress()
+        super().__init__(hass, _LOGGER, entry, "export progress", ExportProgress())
         self._pushed = 0.0
-
-    async def _async_update_data(self) -> ExportProgress:
-        """Nothing to read: a refresh (``update_entity``) keeps what was pushed."""
-        return self.data
 
     @callback
     def async_progress(self, percent: float, current_file: str | None) -> None:

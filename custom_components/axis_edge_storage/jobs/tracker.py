@@ -32,10 +32,10 @@ from enum import Enum, auto
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from ..const import DOMAIN, EVENT_JOB_FINISHED, LOGGER
+from ..const import EVENT_JOB_FINISHED, LOGGER
+from ..push import PushCoordinator
 from ..vapix import AxisEdgeStorage, VapixError, VapixForbiddenError, VapixUnauthorizedError
 from .model import (
     LOST_DESCRIPTION,
@@ -65,7 +65,7 @@ class _State(Enum):
     CLOSED = auto()  # stopped: follows nothing, writes nothing
 
 
-class JobTracker(DataUpdateCoordinator[JobsData]):
+class JobTracker(PushCoordinator[JobsData]):
     """Follows one camera's jobs; the source of the job sensors and the finished event.
 
     Never refreshes on its own: the poll loop below pushes each change as a `JobsData`.
@@ -82,14 +82,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
         on_finished: Callable[[Job], None],
     ) -> None:
         """Nothing is polled until a job is followed."""
-        super().__init__(
-            hass,
-            LOGGER,
-            config_entry=entry,
-            name=f"{DOMAIN} jobs {entry.title}",
-            update_interval=None,
-        )
-        self.data = JobsData()
+        super().__init__(hass, LOGGER, entry, "jobs", JobsData())
         self._client = client
         self._camera_device_id = camera_device_id
         self._on_finished = on_finished
@@ -217,7 +210,7 @@ class JobTracker(DataUpdateCoordinator[JobsData]):
             and (self._task is None or self._task.done())
         ):
             self._task = self.config_entry.async_create_background_task(
-                self.hass, self._async_poll_loop(), f"{DOMAIN} jobs {self.config_entry.title}"
+                self.hass, self._async_poll_loop(), self.name
             )
 
     async def _async_poll_loop(self) -> None:

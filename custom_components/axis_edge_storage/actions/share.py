@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Awaitable
 from typing import Any
 
 import voluptuous as vol
@@ -102,6 +103,11 @@ def _check_address(address: str | None) -> None:
                 translation_key="invalid_share_address",
                 translation_placeholders={"address": address},
             ) from None
+
+
+async def _share_call[T](call: ActionCall, share: NetworkShare, request: Awaitable[T]) -> T:
+    """A request about `share`; a refusal names the share and its disk."""
+    return await call.device_call(request, disk=share.disk_id, share=share.share_id)
 
 
 def _share_list(shares: tuple[NetworkShare, ...]) -> str:
@@ -203,11 +209,7 @@ async def _bind(call: ActionCall) -> dict[str, Any]:
 @action(UNBIND_NETWORK_SHARE, SHARE_SCHEMA)
 async def _unbind(call: ActionCall) -> dict[str, Any]:
     share = await _async_share(call)
-    await call.device_call(
-        call.client.network_shares.unbind(share.share_id),
-        disk=share.disk_id,
-        share=share.share_id,
-    )
+    await _share_call(call, share, call.client.network_shares.unbind(share.share_id))
     return {"share_id": share.share_id, "disk_id": share.disk_id}
 
 
@@ -223,18 +225,15 @@ async def _modify(call: ActionCall) -> dict[str, Any]:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="nothing_to_modify")
     _check_address(changes.get(ATTR_ADDRESS))
     share = await _async_share(call)
-    await call.device_call(
-        call.client.network_shares.modify(
-            share.share_id,
-            nice_name=changes.get(ATTR_NICE_NAME),
-            address=changes.get(ATTR_ADDRESS),
-            share=changes.get(ATTR_SHARE),
-            user=changes.get(ATTR_USERNAME),
-            password=changes.get(ATTR_PASSWORD),
-        ),
-        disk=share.disk_id,
-        share=share.share_id,
+    request = call.client.network_shares.modify(
+        share.share_id,
+        nice_name=changes.get(ATTR_NICE_NAME),
+        address=changes.get(ATTR_ADDRESS),
+        share=changes.get(ATTR_SHARE),
+        user=changes.get(ATTR_USERNAME),
+        password=changes.get(ATTR_PASSWORD),
     )
+    await _share_call(call, share, request)
     # Which settings changed, never their values (the password among them).
     return {"share_id": share.share_id, "changed": sorted(changes)}
 
@@ -242,11 +241,7 @@ async def _modify(call: ActionCall) -> dict[str, Any]:
 @action(REMOVE_NETWORK_SHARE, REMOVE_SCHEMA, confirm=True)
 async def _remove(call: ActionCall) -> dict[str, Any]:
     share = await _async_share(call)
-    await call.device_call(
-        call.client.network_shares.remove(share.share_id),
-        disk=share.disk_id,
-        share=share.share_id,
-    )
+    await _share_call(call, share, call.client.network_shares.remove(share.share_id))
     return {"share_id": share.share_id, "removed": True}
 
 

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 from .app import Simulator
-from .config import SimulatorConfig
+from .config import EXPORT_FORMATS, SimulatorConfig
 
 
 def _positive(text: str) -> float:
@@ -17,6 +17,15 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a positive number: {text}")
     return value
+
+
+def _export_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(f.strip() for f in text.split(",") if f.strip())
+    if not formats or any(f not in EXPORT_FORMATS for f in formats):
+        raise argparse.ArgumentTypeError(
+            f"export formats are some of {', '.join(EXPORT_FORMATS)}: {text}"
+        )
+    return formats
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -56,6 +65,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="MBIT",
         help="pace export bodies like a link of MBIT Mbit/s (default: unpaced, sendfile)",
     )
+    parser.add_argument(
+        "--export-formats",
+        type=_export_formats,
+        default=defaults.export_formats,
+        metavar="FORMATS",
+        help="export formats offered, comma-separated (matroska, mp4; default matroska)",
+    )
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -80,6 +96,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         nonce_lifetime=args.nonce_lifetime,
         seed=args.seed,
         bandwidth_mbit=args.bandwidth,
+        export_formats=args.export_formats,
     )
 
 

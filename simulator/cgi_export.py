@@ -15,6 +15,7 @@ from .auth import Role
 from .cgi_common import ApiError, Args, Cgi, CgiSet, get_camera, require
 from .clock import compact, format_time, parse_time
 from .export_body import send_export
+from .media_mp4 import build_mp4
 from .model import Recording
 from .xmlout import EXPORT, elem, general_error, xml_response
 
@@ -24,7 +25,9 @@ BASE = "/axis-cgi/record/export"
 API = CgiSet(BASE, EXPORT)
 #: The CGIs of this API, for the application.
 CGIS: list[Cgi] = API
-EXPORT_FORMATS = ("matroska",)
+MATROSKA, MP4 = "matroska", "mp4"
+#: What each export format answers: content type and file extension.
+_FORMAT_FILES = {MATROSKA: ("video/x-matroska", "mkv"), MP4: ("video/mp4", "mp4")}
 ENCRYPTION_FORMATS = ("zip-aes256",)
 #: Encryption formats the device knows but does not offer with matroska (error 280).
 KNOWN_ENCRYPTION_FORMATS = ("zip-aes256", "zip-aes128", "zip-aes192", "zipcrypto")
@@ -56,7 +59,7 @@ def _resolve(request: web.Request, args: Args, *, format_required: bool) -> Expo
     if rec is None or rec.diskid != args["diskid"] or disk is None or not disk.mounted:
         raise ApiError(110, "Recording not found.")
     fmt = args.get("exportformat")
-    if fmt is not None and fmt not in EXPORT_FORMATS:
+    if fmt is not None and fmt not in sim.config.export_formats:
         raise ApiError(170, f"Invalid export format: {fmt}.")
     if rec.mimetype not in ("video/x-h264", "video/x-h265"):
         raise ApiError(180, "Requested export format is not compatible with the media type.")
@@ -87,7 +90,10 @@ def _resolve(request: web.Request, args: Args, *, format_required: bool) -> Expo
 
 
 def _check_encryption(args: Args) -> str | None:
-    """Validate password/encryptionformat (codes 240-280); returns the password if any."""
+    """Validate password/encryptionformat (codes 240-280); returns the password if any.
+
+    The AES zip holds a Matroska file only: with ``exportformat=mp4`` any encryption is 280.
+    """
     password = args.get("password")
     fmt = args.get("encryptionformat")
     if password is not None and len(password.encode("utf-8")) > MAX_PASSWORD:
@@ -100,7 +106,7 @@ def _check_encryption(args: Args) -> str | None:
         raise ApiError(260, "Password not set.")
     if password is not None and fmt is None:
         raise ApiError(270, "Encryption format not set.")
-    if fmt is not None and fmt not in ENCRYPTION_FORMATS:
+    if fmt is not None and (fmt not in ENCRYPTION_FORMATS or args.get("exportformat") == MP4):
         raise ApiError(
             280, "Requested encryption format is not compatible with requested export format."
         )
@@ -114,12 +120,17 @@ async def schemaversions(_request: web.Request, _args: Args) -> web.StreamRespon
 
 
 @API.cgi("capabilities.cgi", Role.VIEWER)
-async def capabilities(_request: web.Request, _args: Args) -> web.StreamResponse:
-    """``capabilities.cgi?schemaversion=1``."""
-    inner = elem(
-        "ExportCapabilities",
-        {"ExportFormat": "matroska"},
-        elem("ExportEncryption", {"EncryptionFormat": "zip-aes256"}),
+async def capabilities(request: web.Request, _args: Args) -> web.StreamResponse:
+    """``capabilities.cgi?schemaversion=1``: one ``ExportCapabilities`` per export format.
+
+    The encryption (an AES zip of the Matroska file) is listed under ``matroska`` only.
+    """
+    encryption = "".join(
+        elem("ExportEncryption", {"EncryptionFormat": enc}) for enc in ENCRYPTION_FORMATS
+    )
+    inner = "".join(
+        elem("ExportCapabilities", {"ExportFormat": fmt}, encryption if fmt == MATROSKA else "")
+        for fmt in get_camera(request).config.export_formats
     )
     return xml_response(EXPORT.success(elem("CapabilitiesSuccess", children=inner)))
 
@@ -131,13 +142,17 @@ async def properties(request: web.Request, args: Args) -> web.StreamResponse:
     enc = args.get("encryptionformat")
     if enc is not None and enc not in ENCRYPTION_FORMATS:
         raise ApiError(20, f"Invalid request: unsupported encryptionformat {enc}.")
+    if enc is not None and args.get("exportformat") == MP4:
+        raise ApiError(
+            280, "Requested encryption format is not compatible with requested export format."
+        )
     media = get_camera(request).media
     size = media.estimated_size_kb((rng.stop - rng.start).total_seconds())
     props = elem(
         "ExportProperties",
         {
             "RecordingId": rng.recording.recordingid,
-            "ExportFormat": args.get("exportformat", "matroska"),
+            "ExportFormat": args.get("exportformat", MATROSKA),
             "EncryptionFormat": enc,
             "EstimatedFileSize": size,
             "Starttime": format_time(rng.start),
@@ -158,7 +173,7 @@ def _clean_filename(name: str) -> str:
 
 @API.cgi("exportrecording.cgi", Role.VIEWER)
 async def exportrecording(request: web.Request, args: Args) -> web.StreamResponse:
-    """``exportrecording.cgi``: the Matroska file (or an AES zip), see ``export_body.py``."""
+    """``exportrecording.cgi``: the Matroska or MP4 file (or an AES zip), see ``export_body.py``."""
     sim = get_camera(request)
     rng = _resolve(request, args, format_required=True)
     password = _check_encryption(args)
@@ -177,8 +192,14 @@ async def exportrecording(request: web.Request, args: Args) -> web.StreamRespons
                 ),
             )
             mkv_name = _clean_filename(args["filename"]) if args.get("filename") else None
-            inner_name = f"{mkv_name or rng.default_name}.mkv"
-            if password is not None:
+            content_type, extension = _FORMAT_FILES[args["exportformat"]]
+            inner_name = f"{mkv_name or rng.default_name}.{extension}"
+            if args["exportformat"] == MP4:
+                path = await loop.run_in_executor(
+                    None, functools.partial(build_mp4, mkv, fps=sim.media.profile.fps)
+                )
+                filename = inner_name
+            elif password is not None:
                 path = await loop.run_in_executor(
                     None,
                     functools.partial(
@@ -188,7 +209,7 @@ async def exportrecording(request: web.Request, args: Args) -> web.StreamRespons
                 filename = f"{mkv_name or _random_name(request)}.zip"
                 content_type = "application/zip"
             else:
-                path, filename, content_type = mkv, inner_name, "video/x-matroska"
+                path, filename = mkv, inner_name
     except Exception as err:
         _LOGGER.exception("export of %s failed", key)
         raise ApiError(10, "Error while processing the request.") from err
@@ -196,9 +217,14 @@ async def exportrecording(request: web.Request, args: Args) -> web.StreamRespons
         "Content-Type": content_type,
         "Content-Disposition": f'attachment; filename="{filename}"',
     }
-    fault = sim.faults.take("drop_export", request.path)
+    raw = sim.faults.take("close_delimited", request.path) or sim.faults.take(
+        "cut_chunked", request.path
+    )
+    fault = sim.faults.take("drop_export", request.path) if raw is None else None
     drop_after = fault.bytes if fault is not None else None
-    return await send_export(request, path, headers, link=sim.link(), drop_after=drop_after)
+    return await send_export(
+        request, path, headers, link=sim.link(), drop_after=drop_after, raw=raw
+    )
 
 
 @API.cgi("exporttoexternal.cgi", Role.VIEWER)
@@ -211,7 +237,9 @@ async def exporttoexternal(request: web.Request, args: Args) -> web.StreamRespon
     if not state.usb_present:
         raise ApiError(210, "Unusable external disk: no USB disk is inserted.")
     rng = _resolve(request, args, format_required=True)
-    filepath = args.get("filepath") or f"{rng.default_name}.mkv"
+    filepath = (
+        args.get("filepath") or f"{rng.default_name}.{_FORMAT_FILES[args['exportformat']][1]}"
+    )
     if ".." in filepath.replace("\\", "/").split("/") or ".." in filepath:
         raise ApiError(230, "Invalid file path.")
     _check_encryption(args)

@@ -10,6 +10,8 @@ AuthMode = Literal["digest", "basic", "both"]
 
 #: The Digest algorithms the simulator can offer and check.
 DIGEST_ALGORITHMS = ("MD5", "MD5-sess", "SHA-256", "SHA-256-sess")
+#: The export formats the simulator can make.
+EXPORT_FORMATS = ("matroska", "mp4")
 
 
 @dataclass
@@ -38,6 +40,9 @@ class SimulatorConfig:
         bandwidth_mbit: Pace export bodies (``exportrecording.cgi``) like a link of this
             many Mbit/s, shared by concurrent exports; ``None``: as fast as the machine
             goes (sendfile).
+        export_formats: The export formats the camera offers (any of ``EXPORT_FORMATS``), one
+            ``ExportCapabilities`` element each in ``record/export/capabilities.cgi``; another
+            ``exportformat`` answers error 170.
     """
 
     username: str = "root"
@@ -57,3 +62,12 @@ class SimulatorConfig:
     nonce_lifetime: float = 300.0
     seed: int = 0
     bandwidth_mbit: float | None = None
+    export_formats: tuple[str, ...] = ("matroska",)
+
+    def __post_init__(self) -> None:
+        """Refuse export formats the simulator cannot make."""
+        unknown = [f for f in self.export_formats if f not in EXPORT_FORMATS]
+        if unknown or not self.export_formats:
+            raise ValueError(
+                f"export_formats must be some of {', '.join(EXPORT_FORMATS)}: {self.export_formats}"
+            )

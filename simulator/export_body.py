@@ -3,7 +3,9 @@
 Without a paced link and without a ``drop_export`` fault the file goes with sendfile
 (aiohttp's ``FileResponse``), so the simulator is never a benchmark's bottleneck. Otherwise it
 is read and written piece by piece: each piece waits for the link's tokens, and a dropped
-export hangs up after the fault's bytes, its full length announced.
+export hangs up after the fault's bytes, its full length announced. A ``close_delimited`` or
+``cut_chunked`` fault (``raw``) writes the answer on the connection itself: see
+``raw_faults.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from typing import BinaryIO
 
 from aiohttp import web
 
+from .faults import Fault
 from .pacing import TokenBucket
+from .raw_faults import send_raw_export
 
 _PIECE = 1 << 16  # bytes per write when not paced
 
@@ -26,8 +30,14 @@ async def send_export(
     *,
     link: TokenBucket | None = None,
     drop_after: int | None = None,
+    raw: Fault | None = None,
 ) -> web.StreamResponse:
-    """Send ``path``: with sendfile, or paced by ``link``, or cut after ``drop_after`` bytes."""
+    """Send ``path``: with sendfile, or paced by ``link``, or cut after ``drop_after`` bytes.
+
+    With ``raw`` (a ``close_delimited`` or ``cut_chunked`` fault) the fault sends it.
+    """
+    if raw is not None:
+        return await send_raw_export(request, path, headers, raw, link=link)
     if link is None and drop_after is None:
         return web.FileResponse(path, headers=headers)
     loop = asyncio.get_running_loop()

@@ -1,8 +1,8 @@
 """Fault injection: latency, HTTP errors, broken bodies, dropped exports, device errors.
 
 The faults of a broken camera (or proxy) that aiohttp's server cannot produce by itself, a
-malformed header block, a malformed chunk and a huge body, are written by
-``simulator/raw_faults.py``.
+malformed header block, a malformed chunk, a huge body, and an export body sent HTTP/1.0-style
+(close-delimited) or chunked and cut, are written by ``simulator/raw_faults.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ KINDS = frozenset(
         "invalid_header",
         "bad_chunk",
         "huge_body",
+        "close_delimited",
+        "cut_chunked",
     }
 )
 
@@ -47,8 +49,11 @@ class Fault:
         mib: Size in MiB of a ``huge_body`` answer (well-formed XML, made on the fly).
         content_length: A ``huge_body`` announces its Content-Length instead of being
             chunked.
-        sent: Bytes of the body a ``huge_body`` fault sent so far (set by the simulator; a
-            client that stops reading makes it stop early).
+        cut: Fraction (0 < cut <= 1) of the export file a ``close_delimited`` or
+            ``cut_chunked`` fault sends before it closes the connection (1: the whole file;
+            a ``cut_chunked`` body never has its terminating 0-chunk).
+        sent: Bytes of the body a ``huge_body``, ``close_delimited`` or ``cut_chunked`` fault
+            sent so far (set by the simulator; a client that stops reading makes it stop early).
     """
 
     id: int
@@ -62,6 +67,7 @@ class Fault:
     pause: float = 0.0
     mib: float = 300.0
     content_length: bool = False
+    cut: float = 1.0
     sent: int = 0
 
     def matches(self, path: str) -> bool:
@@ -93,6 +99,7 @@ class Faults:
         pause: float = 0.0,
         mib: float = 300.0,
         content_length: bool = False,
+        cut: float = 1.0,
     ) -> Fault:
         """Inject a fault; see ``Fault`` for the arguments."""
         if kind not in KINDS:
@@ -101,6 +108,8 @@ class Faults:
             raise ValueError("count must be at least 1 (or None for until cleared)")
         if mib <= 0:
             raise ValueError("mib must be positive")
+        if not 0 < cut <= 1:
+            raise ValueError("cut must be a fraction: 0 < cut <= 1")
         if path is not None and not path.startswith("/"):
             path = "/axis-cgi/" + path
         fault = Fault(
@@ -115,6 +124,7 @@ class Faults:
             pause=float(pause),
             mib=float(mib),
             content_length=bool(content_length),
+            cut=float(cut),
         )
         self._faults.append(fault)
         return fault
@@ -133,6 +143,7 @@ class Faults:
             "pause",
             "mib",
             "content_length",
+            "cut",
         }
         unknown = set(data) - allowed
         if unknown:
@@ -151,6 +162,7 @@ class Faults:
             pause=data.get("pause", 0.0),
             mib=data.get("mib", 300.0),
             content_length=data.get("content_length", False),
+            cut=data.get("cut", 1.0),
         )
 
     def clear(self, kind: str | None = None) -> None:

@@ -15,22 +15,35 @@
   Content-Length when ``content_length`` is set). It is made on the fly from one block, never
   held in memory, and written with back-pressure; it stops when the client hangs up.
   ``Fault.sent`` counts the bytes sent.
+- ``close_delimited`` and ``cut_chunked`` (taken by ``exportrecording.cgi`` once its file is
+  made, see ``export_body.py``): the export is written on the taken-over connection.
+  ``close_delimited`` answers like the VAPIX examples, ``HTTP/1.0 200 OK`` with neither a
+  Content-Length nor chunks: the body ends when the connection closes. ``cut_chunked`` answers
+  ``HTTP/1.1`` with ``Transfer-Encoding: chunked`` and never sends the terminating 0-chunk. Both
+  send the fault's ``cut`` (0 < cut <= 1) of the file, with sendfile (or paced like the link),
+  then close cleanly: the client sees an ordinary end of file.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from email.utils import formatdate
+from pathlib import Path
 
 from aiohttp import web
 
 from .faults import Fault, Faults
+from .pacing import TokenBucket
 
 #: The faults applied here, in the order they are looked up.
 RAW_KINDS = ("invalid_header", "bad_chunk", "huge_body")
+#: The faults that send an export's file themselves (``exportrecording.cgi``, in this order).
+EXPORT_KINDS = ("close_delimited", "cut_chunked")
 
 _MIB = 1024 * 1024
 _BLOCK = 256 * 1024  # bytes per write of a huge body
+_CHUNK = 1024 * 1024  # bytes per chunk of a cut chunked export
 
 _XML_HEAD = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -142,3 +155,65 @@ async def apply_raw_fault(faults: Faults, request: web.Request) -> web.StreamRes
         if fault is not None:
             return await _HANDLERS[kind](request, fault)
     return None
+
+
+def _cut_end(size: int, cut: float) -> int:
+    """Bytes of a file of ``size`` sent by a fault cutting at ``cut`` (fewer than all if < 1)."""
+    if cut >= 1:
+        return size
+    return max(0, min(size - 1, int(size * cut)))
+
+
+def _export_head(fault: Fault, headers: dict[str, str]) -> bytes:
+    chunked = fault.kind == "cut_chunked"
+    lines = ["HTTP/1.1 200 OK" if chunked else "HTTP/1.0 200 OK"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines.append(f"Date: {formatdate(usegmt=True)}")
+    if chunked:
+        lines.append("Transfer-Encoding: chunked")
+    lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def send_raw_export(
+    request: web.Request,
+    path: Path,
+    headers: dict[str, str],
+    fault: Fault,
+    *,
+    link: TokenBucket | None = None,
+) -> web.StreamResponse:
+    """Send the export ``path`` as ``fault`` says (see the module), then close the connection.
+
+    The body goes with the event loop's sendfile (a fallback copy on TLS), piece by piece when
+    paced by ``link`` (and per chunk when chunked). ``fault.sent`` counts the body's bytes.
+    """
+    loop = asyncio.get_running_loop()
+    transport = request.transport
+    if transport is None or transport.is_closing():
+        return web.Response(status=200)
+    size = (await loop.run_in_executor(None, path.stat)).st_size
+    end = _cut_end(size, fault.cut)
+    chunked = fault.kind == "cut_chunked"
+    piece = int(link.burst) if link is not None else (_CHUNK if chunked else max(1, end))
+    transport.write(_export_head(fault, headers))
+    handle = await loop.run_in_executor(None, path.open, "rb")
+    try:
+        offset = 0
+        while offset < end and not transport.is_closing():
+            count = min(piece, end - offset)
+            if link is not None:
+                await link.take(count)
+            if chunked:
+                transport.write(f"{count:x}\r\n".encode("ascii"))
+            await loop.sendfile(transport, handle, offset, count)
+            if chunked:
+                transport.write(b"\r\n")
+            offset += count
+            fault.sent = offset
+    except (ConnectionError, RuntimeError):  # the client went away (a closing transport)
+        pass
+    finally:
+        handle.close()
+        transport.close()  # after the buffered bytes: a clean end of file
+    return web.Response(status=200)

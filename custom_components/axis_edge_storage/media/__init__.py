@@ -1,0 +1,22 @@
+"""Video files of the camera: verify (demux, no decode), remux to MP4, thumbnail.
+
+Built on PyAV alone, with no Home Assistant import (like ``vapix/``). Every function blocks
+(file I/O, FFmpeg): run them in an executor thread.
+"""
+
+from .errors import MediaError, MediaProblem
+from .probe import probe
+from .remux import Faststart, remux_to_mp4
+from .span import VideoSpan, check_covers
+from .thumbnail import write_thumbnail
+
+__all__ = [
+    "Faststart",
+    "MediaError",
+    "MediaProblem",
+    "VideoSpan",
+    "check_covers",
+    "probe",
+    "remux_to_mp4",
+    "write_thumbnail",
+]

@@ -1,0 +1,203 @@
+"""Matroska (or anything PyAV reads) to MP4 without re-encoding, with the index at the front."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import av
+
+from .errors import MediaError, MediaProblem
+from .probe import open_input, origin_of
+from .reader import HashingReader, is_cut, sniff
+
+_LOGGER = logging.getLogger(__name__)
+
+# The MP4 sample entries Safari and iOS play progressively (hev1 is refused by Apple players).
+_SAMPLE_ENTRIES = {"h264": "avc1", "hevc": "hvc1"}
+# Room reserved for the index (moov) per packet: stsz 4, stts 8, ctts 8, stco/co64 8, stsc 12,
+# stss 4 bytes at worst (a chunk per packet), plus a fixed part for the headers and metadata.
+_MOOV_BYTES_PER_PACKET = 48
+_MOOV_FIXED_BYTES = 64 * 1024
+
+
+class Faststart(StrEnum):
+    """How the index (``moov``) gets in front of the media data (``mdat``)."""
+
+    RESERVE = "reserve"  # count the packets first, reserve the index's room (moov_size)
+    REWRITE = "rewrite"  # movflags=+faststart: the muxer moves the data once at the end
+
+
+def remux_to_mp4(
+    source: Path,
+    target: Path,
+    *,
+    origin: datetime | None = None,
+    faststart: Faststart = Faststart.RESERVE,
+) -> None:
+    """Copy the video (and a supported audio track) of ``source`` into an MP4 at ``target``.
+
+    BLOCKING: run it in an executor. Packets are copied one by one (no decoding, never the
+    whole file in memory). The MP4 starts with ``ftyp`` and has its ``moov`` before its
+    ``mdat``; H.264 gets the ``avc1`` sample entry, H.265 ``hvc1``. Timestamps are those of the
+    source, and the MP4's ``creation_time`` is the absolute time of pts 0 (the source's
+    ``creation_time``, else ``origin``), so that :func:`probe` reads the same span from both.
+    The file is written under a temporary name and renamed to ``target`` when complete.
+
+    Args:
+        source: The file to remux.
+        target: Where the MP4 goes (replaced if it exists).
+        origin: Absolute time of pts 0 when the source has no ``creation_time``.
+        faststart: How the index is put at the front; ``RESERVE`` falls back to ``REWRITE``
+            when the muxer refuses.
+
+    Raises:
+        MediaError: as :func:`probe` for a source that is unreadable, cut or without video.
+    """
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        packets = _count_packets(source) if faststart is Faststart.RESERVE else 0
+        if packets:
+            try:
+                _remux(source, temporary, origin, {"moov_size": str(_moov_size(packets))})
+            except _MuxerRefusedError:
+                _LOGGER.debug("The muxer refused the reserved index; moving the data instead")
+                packets = 0
+        if not packets:
+            try:
+                _remux(source, temporary, origin, {"movflags": "+faststart"})
+            except _MuxerRefusedError as refused:
+                raise _muxer_error(refused.error) from None
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class _MuxerRefusedError(Exception):
+    """The MP4 muxer failed when writing its index (not because of the source)."""
+
+    def __init__(self, error: av.FFmpegError) -> None:
+        super().__init__("the mp4 muxer failed at its end")
+        self.error = error
+
+
+def _moov_size(packets: int) -> int:
+    return _MOOV_FIXED_BYTES + _MOOV_BYTES_PER_PACKET * packets
+
+
+def _count_packets(source: Path) -> int:
+    """Count the packets of ``source`` (a quick demux pass); 0 when it cannot be read."""
+    try:
+        with HashingReader(source) as reader, open_input(reader, None, cut=False) as container:
+            return sum(1 for packet in container.demux() if packet.size)
+    except (MediaError, av.FFmpegError):
+        return 0  # the remux itself says what is wrong
+
+
+def _creation_time(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _remux(source: Path, target: Path, origin: datetime | None, options: dict[str, str]) -> None:
+    with HashingReader(source) as reader:
+        kind = sniff(reader)
+        cut = is_cut(reader, kind)
+        if cut:
+            raise MediaError(MediaProblem.TRUNCATED, {"reason": "cut container"})
+        with open_input(reader, kind, cut) as container:
+            if not container.streams.video:
+                raise MediaError(MediaProblem.NO_VIDEO)
+            zero = origin_of(container, origin)
+            if zero.microsecond:
+                # mvhd holds whole seconds; an mdta tag keeps the rest (FFmpeg reads it back).
+                options["movflags"] = options.get("movflags", "") + "+use_metadata_tags"
+            _copy(container, target, _creation_time(zero), options)
+
+
+def _copy(container: Any, target: Path, creation_time: str, options: dict[str, str]) -> None:
+    """Mux the packets of the first video and first supported audio stream into ``target``."""
+    output: Any = av.open(os.fspath(target.absolute()), "w", format="mp4", options=options)
+    try:
+        output.metadata["creation_time"] = creation_time
+        _copy_packets(container, output, _add_streams(container, output))
+    except BaseException as err:
+        with contextlib.suppress(av.FFmpegError):
+            output.close()
+        if isinstance(err, av.FFmpegError):
+            raise _muxer_error(err) from None
+        raise
+    try:
+        output.close()
+    except av.FFmpegError as err:
+        _LOGGER.debug("The MP4 muxer failed at its end: %s", type(err).__name__)
+        raise _MuxerRefusedError(err) from None
+
+
+def _copy_packets(container: Any, output: Any, streams: dict[int, Any]) -> None:
+    """Copy the packets of the ``streams`` (input index -> output stream) one by one."""
+    packets = container.demux([container.streams[index] for index in streams])
+    written = 0
+    while True:
+        try:
+            packet = next(packets)
+        except StopIteration:
+            break
+        except av.FFmpegError as err:
+            _LOGGER.debug("Demuxing stopped early: %s", type(err).__name__)
+            problem = MediaProblem.TRUNCATED if written else MediaProblem.UNREADABLE
+            raise MediaError(problem, {"reason": "cannot read packets"}) from None
+        if packet.dts is None and packet.pts is None:
+            continue  # the empty packet that ends a stream
+        if packet.is_corrupt:
+            raise MediaError(MediaProblem.TRUNCATED, {"reason": "damaged packet"})
+        packet.stream = streams[packet.stream_index]
+        output.mux_one(packet)
+        written += 1
+    if not written:
+        raise MediaError(MediaProblem.UNREADABLE, {"reason": "no video packet"})
+
+
+def _muxer_error(err: av.FFmpegError) -> BaseException:
+    """An error of the mp4 muxer: OSError as it is (a full disk), else a refused source."""
+    _LOGGER.debug("The MP4 muxer refused a packet: %s", type(err).__name__)
+    error: BaseException = err
+    if isinstance(error, OSError):
+        return error
+    return MediaError(MediaProblem.UNREADABLE, {"reason": "the mp4 muxer refused the video"})
+
+
+def _add_streams(container: Any, output: Any) -> dict[int, Any]:
+    """Add the output streams: the first video, and the first audio the mp4 muxer accepts."""
+    video = container.streams.video[0]
+    streams = {video.index: _add_copy(output, video)}
+    tag = _SAMPLE_ENTRIES.get(video.codec_context.name)
+    if tag is not None:
+        _set_tag(streams[video.index], tag)
+    if container.streams.audio:
+        audio = container.streams.audio[0]
+        name = audio.codec_context.name
+        if name in output.supported_codecs:
+            streams[audio.index] = _add_copy(output, audio)
+        else:
+            _LOGGER.debug("The MP4 has no audio: the mp4 muxer does not take %s", name)
+    return streams
+
+
+def _add_copy(output: Any, template: Any) -> Any:
+    """A stream copying ``template``'s packets (no codec opened)."""
+    if hasattr(output, "add_stream_from_template"):  # PyAV 14 and later
+        return output.add_stream_from_template(template, opaque=True)
+    return output.add_stream(template=template)  # PyAV 13 (Home Assistant 2025.4)
+
+
+def _set_tag(stream: Any, tag: str) -> None:
+    if stream.codec_context is not None and not hasattr(stream, "codec_tag"):
+        stream.codec_context.codec_tag = tag  # PyAV 13: copied to the stream at the header
+    else:
+        stream.codec_tag = tag

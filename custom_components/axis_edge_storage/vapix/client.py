@@ -18,7 +18,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict
 
 import aiohttp
 from yarl import URL
@@ -57,6 +57,20 @@ class Response:
     status: int
     content_type: str
     text: str
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keywords of `VapixClient` after the session and the host (see its docstring)."""
+
+    username: Required[str]
+    password: Required[str]
+    port: int | None
+    protocol: str
+    verify_ssl: bool
+    request_timeout: float
+    ssl_fingerprint: str | None
+    require_digest: bool
+    max_response_bytes: int
 
 
 class VapixClient:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import aiohttp
 
-from .body import MAX_RESPONSE_BYTES
-from .client import DEFAULT_TIMEOUT, VapixClient
+from .client import ClientOptions, VapixClient
 from .device_info import ProductInfoApi
 from .disk_properties import DiskPropertiesApi
 from .disks import DiskManagementApi
@@ -27,34 +28,10 @@ class AxisEdgeStorage:
     """
 
     def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        host: str,
-        *,
-        username: str,
-        password: str,
-        port: int | None = None,
-        protocol: str = "http",
-        verify_ssl: bool = True,
-        request_timeout: float = DEFAULT_TIMEOUT,
-        ssl_fingerprint: str | None = None,
-        require_digest: bool = False,
-        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        self, session: aiohttp.ClientSession, host: str, **options: Unpack[ClientOptions]
     ) -> None:
         """Describe the device; nothing is sent until the first call."""
-        self.client = VapixClient(
-            session,
-            host,
-            username=username,
-            password=password,
-            port=port,
-            protocol=protocol,
-            verify_ssl=verify_ssl,
-            request_timeout=request_timeout,
-            ssl_fingerprint=ssl_fingerprint,
-            require_digest=require_digest,
-            max_response_bytes=max_response_bytes,
-        )
+        self.client = VapixClient(session, host, **options)
         self.device_info = ProductInfoApi(self.client)
         self.params = ParamApi(self.client)
         self.disks = DiskManagementApi(self.client)

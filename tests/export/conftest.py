@@ -13,7 +13,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from custom_components.axis_edge_storage.export.errors import ExportError
 from custom_components.axis_edge_storage.export.exporter import ClipExporter
-from custom_components.axis_edge_storage.export.files import default_export_root, sanitize_name
+from custom_components.axis_edge_storage.export.folders import default_export_root, sanitize_name
 from custom_components.axis_edge_storage.vapix import AxisEdgeStorage
 from simulator import Simulator
 from simulator.state import Recording as SimRecording

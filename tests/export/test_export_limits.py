@@ -20,7 +20,7 @@ from custom_components.axis_edge_storage.export import exporter as exporter_modu
 from custom_components.axis_edge_storage.export import files as export_files
 from custom_components.axis_edge_storage.export.errors import ExportError
 from custom_components.axis_edge_storage.export.exporter import ClipExporter
-from custom_components.axis_edge_storage.export.files import default_export_root, sanitize_name
+from custom_components.axis_edge_storage.export.folders import default_export_root, sanitize_name
 from custom_components.axis_edge_storage.export.limits import GIB, MIB, ExportLimits
 from custom_components.axis_edge_storage.export.models import ExportRequest
 from simulator import Simulator

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.axis_edge_storage.export.files import default_export_root
+from custom_components.axis_edge_storage.export.folders import default_export_root
 from custom_components.axis_edge_storage.export.retention import async_remove_old_exports
 
 from .conftest import Folders

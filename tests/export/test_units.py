@@ -14,11 +14,8 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.axis_edge_storage.export.errors import ExportError
 from custom_components.axis_edge_storage.export.exporter import ClipExporter
-from custom_components.axis_edge_storage.export.files import (
-    PartFile,
-    default_export_root,
-    sanitize_name,
-)
+from custom_components.axis_edge_storage.export.files import PartFile
+from custom_components.axis_edge_storage.export.folders import default_export_root, sanitize_name
 from custom_components.axis_edge_storage.export.models import ExportRequest
 from custom_components.axis_edge_storage.vapix import (
     Disk,

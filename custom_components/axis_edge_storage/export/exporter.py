@@ -47,12 +47,10 @@ from ..vapix import AxisEdgeStorage, Disk, SortOrder, VapixError, VapixForbidden
 from . import limits as export_limits
 from .download import async_download
 from .errors import ExportError
-from .files import (
-    LowSpaceError,
-    PartFile,
+from .files import LowSpaceError, PartFile, discard_all
+from .folders import (
     check_name,
     default_export_root,
-    discard_all,
     disk_space,
     file_stem,
     inside,

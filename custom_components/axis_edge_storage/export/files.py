@@ -1,6 +1,6 @@
-"""The files of a clip export: names, folders, free space and the ``.part`` file.
+"""The ``.part`` file of a clip export, and the free space it must leave.
 
-Names are pure. Every other function and method here blocks: the exporter runs them in the
+Every function and method here blocks: the exporter runs them in the
 executor. A download goes to ``<folder>/.<name>.part`` (created exclusively); a write thread
 appends blocks to it while a hash thread computes its SHA-256 (`PartFile.write`,
 `PartFile.hash`), then it is fsynced and renamed to a final name that no other file has (never
@@ -21,70 +21,23 @@ import fcntl
 import hashlib
 import mmap
 import os
-import re
-import shutil
 import threading
-import unicodedata
-from collections.abc import Buffer, Callable, Sequence
-from datetime import datetime
+from collections.abc import Buffer, Sequence
 from pathlib import Path
 from typing import Final
 
-from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
-from homeassistant.util import slugify
-
-from .errors import ExportError
 from .writeback import WriteBack
 
-EXPORT_FOLDER_NAME: Final = "axis_edge_storage"
 _MAX_SUFFIX = 1000
 _IOV_MAX = 1024  # IOV_MAX on Linux and macOS
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-_NAME_TIME = "%Y%m%d-%H%M%S"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _O_DIRECT: Final = getattr(os, "O_DIRECT", 0)
 DIRECT_BLOCK: Final = 4 << 20
 """Bytes per direct write of gathered chunks (a multiple of every block size)."""
 _ALIGN: Final = 4096  # of the memory, offsets and lengths of direct writes
 
 
-# -- names (pure) ------------------------------------------------------------------------------
-
-
-def default_export_root(hass: HomeAssistant) -> Path:
-    """Return the integration's own export folder: ``<media>/axis_edge_storage``."""
-    media = hass.config.media_dirs.get("local") or hass.config.path("media")
-    return Path(media) / EXPORT_FOLDER_NAME
-
-
-def sanitize_name(name: str) -> str:
-    """Return a safe file name part: letters, digits, ``_`` and ``-`` only (``../x`` -> ``x``)."""
-    slug = slugify(name)[:64].rstrip("_-") if name.strip() else ""
-    return slug if _SAFE_NAME.match(slug) and slug != "unknown" else "camera"
-
-
-def check_name(name: str) -> str:
-    """Validate a user-given file name prefix and return its sanitized form."""
-    if (
-        not name.strip()
-        or "/" in name
-        or "\\" in name
-        or ".." in name
-        or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name)
-    ):
-        shown = "".join(ch if ch.isprintable() else "?" for ch in name)[:100]
-        raise ExportError("invalid_name", {"name": shown}, user_error=True)
-    return sanitize_name(name)
-
-
-def file_stem(prefix: str, start: datetime, stop: datetime) -> str:
-    """``<prefix>_<start>_<stop>``, times in Home Assistant's local time."""
-    first = dt_util.as_local(start).strftime(_NAME_TIME)
-    return f"{prefix}_{first}_{dt_util.as_local(stop).strftime(_NAME_TIME)}"
-
-
-# -- folders and free space (BLOCKING) ---------------------------------------------------------
+# -- free space (BLOCKING) ----------------------------------------------------------------------
 
 
 class LowSpaceError(Exception):
@@ -97,39 +50,10 @@ class LowSpaceError(Exception):
         self.reserve = reserve
 
 
-def disk_space(folder: Path) -> tuple[int, int]:
-    """Free and total bytes of the file system of `folder` or its nearest existing parent."""
-    probe = folder
-    while not probe.exists() and probe.parent != probe:
-        probe = probe.parent
-    usage = shutil.disk_usage(probe)
-    return usage.free, usage.total
-
-
 def free_bytes_of(fd: int) -> int:
     """Free bytes (for an unprivileged user) of the file system holding the open file `fd`."""
     info = os.fstatvfs(fd)
     return info.f_bavail * info.f_frsize
-
-
-def may_write_in(is_allowed_path: Callable[[str], bool], folder: Path) -> bool:
-    """Whether Home Assistant allows files in `folder` (which need not exist yet).
-
-    ``is_allowed_path`` checks a path that does not exist by its parent; asking about a file
-    in `folder` checks `folder` itself, so an allowed folder not yet made is allowed.
-    """
-    return is_allowed_path(str(folder / "_"))
-
-
-def inside(path: Path, root: Path) -> bool:
-    """Whether `path`, symlinks resolved, is `root` or below it."""
-    return path.resolve().is_relative_to(root.resolve())
-
-
-def prepare_folder(folder: Path) -> Path:
-    """Create the folder and return it resolved."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder.resolve(strict=True)
 
 
 def _fsync_dir(folder: Path) -> None:

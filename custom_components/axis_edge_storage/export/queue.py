@@ -36,7 +36,7 @@ from ..const import (
 from ..vapix import AxisEdgeStorage
 from .errors import ExportError
 from .exporter import ClipExporter
-from .files import default_export_root, sanitize_name
+from .folders import default_export_root, sanitize_name
 from .links import DOWNLOAD_PATH, async_get_links
 from .models import ExportedFile, ExportRequest
 from .progress import ExportProgressCoordinator

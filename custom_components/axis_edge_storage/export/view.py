@@ -22,7 +22,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_AUTHENTICATED, KEY_HASS, HomeAssistantView
 
 from ..const import DOMAIN
-from .files import default_export_root, inside
+from .folders import default_export_root, inside
 from .links import DOWNLOAD_PATH, TOKEN_PARAM, WrittenFile, async_get_links, servable
 
 CONTENT_TYPES = {".mkv": "video/x-matroska", ".zip": "application/zip"}

@@ -1,15 +1,17 @@
-"""The layers import in one direction: the client never imports Home Assistant or the
-simulator, and the simulator never imports the client."""
+"""The layers import in one direction: the client and the media room never import Home
+Assistant or the simulator, and the simulator never imports the client."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).parent.parent
 CLIENT = ROOT / "custom_components" / "axis_edge_storage" / "vapix"
+MEDIA = ROOT / "custom_components" / "axis_edge_storage" / "media"
 SIMULATOR = ROOT / "simulator"
 
 
@@ -47,6 +49,19 @@ def test_client_imports_neither_home_assistant_nor_simulator(path: Path) -> None
             )
 
 
+@pytest.mark.parametrize("path", _files(MEDIA), ids=lambda p: p.name)
+def test_media_imports_only_the_standard_library_and_av(path: Path) -> None:
+    """media/ (remux, verify, thumbnail) is PyAV and the standard library, nothing else."""
+    for name in _imports(path):
+        if name.startswith("custom_components"):
+            assert name.startswith("custom_components.axis_edge_storage.media."), (
+                f"{path.name} imports {name} from outside media/"
+            )
+            continue
+        top = name.partition(".")[0]
+        assert top == "av" or top in sys.stdlib_module_names, f"{path.name} imports {name}"
+
+
 @pytest.mark.parametrize("path", _files(SIMULATOR), ids=lambda p: p.name)
 def test_simulator_never_imports_the_client(path: Path) -> None:
     for name in _imports(path):
@@ -58,3 +73,8 @@ def test_the_checker_sees_relative_imports() -> None:
     """A relative import of the HA layer from the client would be caught."""
     names = _imports(CLIENT / "client.py")
     assert "custom_components.axis_edge_storage.vapix.auth" in names
+
+
+def test_the_checker_sees_media_relative_imports() -> None:
+    names = _imports(MEDIA / "remux.py")
+    assert "custom_components.axis_edge_storage.media.probe" in names

@@ -13,7 +13,7 @@ import av
 
 from .errors import MediaError, MediaProblem
 from .reader import BUFFER_SIZE, MATROSKA, MP4, HashingReader, is_cut, sniff
-from .span import VideoSpan
+from .span import VideoSpan, iso
 
 _LOGGER = logging.getLogger(__name__)
 _US = 1_000_000
@@ -90,7 +90,7 @@ def probe(
         if cut or damaged:
             raise MediaError(
                 MediaProblem.TRUNCATED,
-                {"first": span.first.isoformat(), "last": span.last.isoformat()},
+                {"first": iso(span.first), "last": iso(span.last)},
             )
         reader.finish()
     return span

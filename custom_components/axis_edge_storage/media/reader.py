@@ -15,7 +15,7 @@ from typing import Self
 MATROSKA = "matroska"
 MP4 = "mp4"
 # What PyAV reads through a Python file object per call: few calls, little Python per byte.
-BUFFER_SIZE = 1 << 20
+BUFFER_SIZE = 1 << 18
 _EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 _SEGMENT_ID = b"\x18\x53\x80\x67"
 _MP4_FIRST_BOXES = {b"ftyp", b"styp", b"moov", b"mdat", b"free", b"skip", b"wide"}

@@ -39,7 +39,8 @@ def remux_to_mp4(
     target: Path,
     *,
     origin: datetime | None = None,
-    faststart: Faststart = Faststart.RESERVE,
+    faststart: Faststart | None = None,
+    packets: int | None = None,
 ) -> None:
     """Copy the video (and a supported audio track) of ``source`` into an MP4 at ``target``.
 
@@ -54,26 +55,35 @@ def remux_to_mp4(
         source: The file to remux.
         target: Where the MP4 goes (replaced if it exists).
         origin: Absolute time of pts 0 when the source has no ``creation_time``.
-        faststart: How the index is put at the front; ``RESERVE`` falls back to ``REWRITE``
-            when the muxer refuses.
+        faststart: How the index gets to the front. ``REWRITE``: the muxer moves the data once
+            at the end. ``RESERVE``: room for the index is reserved from a count of the
+            source's packets (``packets``, else a quick demux pass), falling back to
+            ``REWRITE`` when the muxer refuses. By default ``RESERVE`` when ``packets`` is
+            given, else ``REWRITE`` (a counting pass costs about what the rewrite does).
+        packets: The number of packets (all streams) of ``source``, when the caller knows it.
 
     Raises:
         MediaError: as :func:`probe` for a source that is unreadable, cut or without video.
+        OSError: the target cannot be written.
     """
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    if faststart is None:
+        faststart = Faststart.REWRITE if packets is None else Faststart.RESERVE
     try:
-        packets = _count_packets(source) if faststart is Faststart.RESERVE else 0
-        if packets:
+        if faststart is Faststart.RESERVE:
+            if packets is None:
+                packets = _count_packets(source)
             try:
                 _remux(source, temporary, origin, {"moov_size": str(_moov_size(packets))})
             except _MuxerRefusedError:
                 _LOGGER.debug("The muxer refused the reserved index; moving the data instead")
-                packets = 0
-        if not packets:
-            try:
-                _remux(source, temporary, origin, {"movflags": "+faststart"})
-            except _MuxerRefusedError as refused:
-                raise _muxer_error(refused.error) from None
+            else:
+                temporary.replace(target)
+                return
+        try:
+            _remux(source, temporary, origin, {"movflags": "+faststart"})
+        except _MuxerRefusedError as refused:
+            raise _muxer_error(refused.error) from None
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)

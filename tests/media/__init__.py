@@ -1,0 +1,1 @@
+"""Tests of media/: probe, check_covers, remux_to_mp4, write_thumbnail (plain pytest, no HA)."""

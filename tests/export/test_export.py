@@ -16,6 +16,7 @@ from homeassistant.util import dt as dt_util
 from custom_components.axis_edge_storage.export.exporter import ClipExporter
 from custom_components.axis_edge_storage.export.models import (
     ExportedFile,
+    ExportFormat,
     ExportRequest,
     ExportResult,
 )
@@ -24,6 +25,9 @@ from custom_components.axis_edge_storage.vapix.xml import to_datetime
 from simulator import Simulator
 
 from .conftest import Folders, make_device, make_exporter, timeline
+
+#: These tests follow the camera's own file (the Matroska, byte for byte).
+MKV = ExportFormat.MKV
 
 GOP = timedelta(seconds=2)  # the simulator's light profile: a key frame every 2 s
 
@@ -63,7 +67,7 @@ async def test_ten_minute_export_opens_with_pyav(
     calls: list[tuple[float, str | None]] = []
 
     result = await exporter.async_export(
-        ExportRequest(start=start, end=end), lambda pct, name: calls.append((pct, name))
+        ExportRequest(format=MKV, start=start, end=end), lambda pct, name: calls.append((pct, name))
     )
 
     assert len(result.files) == 1
@@ -87,7 +91,9 @@ async def test_ten_minute_export_opens_with_pyav(
         / "front_door"
         / f"front_door_{local(exported.start):%Y%m%d-%H%M%S}_{local(exported.stop):%Y%m%d-%H%M%S}.mkv"
     )
-    assert folders.files() == [exported.path]
+    # The thumbnail of its first key frame lies beside it.
+    assert exported.thumbnail == exported.path.with_suffix(".jpg")
+    assert folders.files() == sorted([exported.path, exported.thumbnail])
     # Progress: non-decreasing percents with the file's name, then 100 % without a name.
     percents = [pct for pct, _ in calls]
     assert percents == sorted(percents)
@@ -107,7 +113,7 @@ async def test_range_across_two_recordings_gives_two_files(
     start = line.second.start - timedelta(minutes=5)
     end = line.second.start + timedelta(minutes=5)
 
-    result = await exporter.async_export(ExportRequest(start=start, end=end))
+    result = await exporter.async_export(ExportRequest(format=MKV, start=start, end=end))
 
     first, second = result.files
     assert (first.recording_id, second.recording_id) == (
@@ -126,7 +132,10 @@ async def test_range_across_two_recordings_gives_two_files(
         assert first_time == exported.start
         expected = (exported.stop - exported.start).total_seconds()
         assert abs(duration - expected) < GOP.total_seconds()
-    assert folders.files() == sorted(f.path for f in result.files)
+    assert folders.files() == sorted(
+        [f.path for f in result.files] + [f.path.with_suffix(".jpg") for f in result.files]
+    )
+    assert all(f.thumbnail == f.path.with_suffix(".jpg") for f in result.files)
 
 
 @pytest.mark.parametrize("inside", ["motion", "mjpeg"])
@@ -142,7 +151,7 @@ async def test_recordings_inside_a_continuous_one_are_not_exported_twice(
     start = recording.start - timedelta(seconds=30)
     end = recording.start + timedelta(seconds=30)
 
-    result = await exporter.async_export(ExportRequest(start=start, end=end))
+    result = await exporter.async_export(ExportRequest(format=MKV, start=start, end=end))
 
     (exported,) = result.files
     assert exported.recording_id == line.first.recordingid
@@ -159,7 +168,9 @@ async def test_password_export_gives_an_aes_zip(
     line = timeline(sim)
     start = line.first.start + timedelta(minutes=1)
     secret = "zip-Secret-4711"
-    request = ExportRequest(start=start, end=start + timedelta(seconds=20), password=secret)
+    request = ExportRequest(
+        format=MKV, start=start, end=start + timedelta(seconds=20), password=secret
+    )
 
     result = await exporter.async_export(request)
 
@@ -183,7 +194,7 @@ async def test_an_existing_file_is_never_overwritten(
 ) -> None:
     line = timeline(sim)
     start = line.first.start + timedelta(minutes=2)
-    request = ExportRequest(start=start, end=start + timedelta(seconds=10))
+    request = ExportRequest(format=MKV, start=start, end=start + timedelta(seconds=10))
 
     first = (await exporter.async_export(request)).files[0]
     before = _sha256(first.path)
@@ -202,7 +213,9 @@ async def test_end_in_the_future_is_cut_at_now_while_recording(
     now = dt_util.utcnow()
     start = now - timedelta(seconds=30)
 
-    result = await exporter.async_export(ExportRequest(start=start, end=now + timedelta(hours=1)))
+    result = await exporter.async_export(
+        ExportRequest(format=MKV, start=start, end=now + timedelta(hours=1))
+    )
 
     (exported,) = result.files
     assert exported.recording_id == line.ongoing.recordingid
@@ -221,7 +234,9 @@ async def test_an_end_of_now_needs_no_ongoing_recording(
     line = timeline(sim)
     sim.stop_recording()
     now = dt_util.utcnow()
-    result = await exporter.async_export(ExportRequest(start=now - timedelta(seconds=30), end=now))
+    result = await exporter.async_export(
+        ExportRequest(format=MKV, start=now - timedelta(seconds=30), end=now)
+    )
     (exported,) = result.files
     assert exported.recording_id == line.ongoing.recordingid
     assert exported.stop <= now
@@ -236,7 +251,7 @@ async def test_naive_times_are_home_assistant_local_time(
     naive = dt_util.as_local(start_utc).replace(tzinfo=None)
 
     result = await exporter.async_export(
-        ExportRequest(start=naive, end=naive + timedelta(seconds=10))
+        ExportRequest(format=MKV, start=naive, end=naive + timedelta(seconds=10))
     )
 
     assert result.files[0].start == start_utc
@@ -251,7 +266,9 @@ async def test_another_allowed_folder_and_a_name(
     target = folders.allowed / "clips" / "today"  # made on demand
 
     result = await exporter.async_export(
-        ExportRequest(start=start, end=start + timedelta(seconds=5), folder=target, name="Alarm 1")
+        ExportRequest(
+            format=MKV, start=start, end=start + timedelta(seconds=5), folder=target, name="Alarm 1"
+        )
     )
 
     (exported,) = result.files
@@ -269,13 +286,13 @@ async def test_camera_name_with_dot_dot_slash_stays_in_the_root(
     exporter = make_exporter(hass, device, camera_name="../../x/..\\y\x00")
 
     result = await exporter.async_export(
-        ExportRequest(start=start, end=start + timedelta(seconds=5))
+        ExportRequest(format=MKV, start=start, end=start + timedelta(seconds=5))
     )
 
     (exported,) = result.files
     assert exported.path.parent == folders.root / "x_y"
     assert exported.path.name.startswith("x_y_")
-    assert folders.files() == [exported.path]
+    assert folders.files() == sorted([exported.path, exported.path.with_suffix(".jpg")])
 
 
 async def test_disk_choice_sd_card_first_else_the_covering_disk(
@@ -291,17 +308,19 @@ async def test_disk_choice_sd_card_first_else_the_covering_disk(
         "NetworkShare", line.first.start - timedelta(hours=2), line.first.start - timedelta(hours=1)
     )
 
-    both = await exporter.async_export(ExportRequest(start=start, end=end))
+    both = await exporter.async_export(ExportRequest(format=MKV, start=start, end=end))
     assert both.files[0].disk_id == "SD_DISK"
 
     chosen = await exporter.async_export(
-        ExportRequest(start=start, end=end, disk_id="NetworkShare")
+        ExportRequest(format=MKV, start=start, end=end, disk_id="NetworkShare")
     )
     assert chosen.files[0].disk_id == "NetworkShare"
 
     only_share_start = earlier.start + timedelta(minutes=1)
     only_share = await exporter.async_export(
-        ExportRequest(start=only_share_start, end=only_share_start + timedelta(seconds=5))
+        ExportRequest(
+            format=MKV, start=only_share_start, end=only_share_start + timedelta(seconds=5)
+        )
     )
     assert only_share.files[0].disk_id == "NetworkShare"
     assert only_share.files[0].recording_id == earlier.recordingid
@@ -315,7 +334,9 @@ async def test_a_viewer_account_exports_without_the_disk_check(
     line = timeline(sim)
     start = line.first.start + timedelta(minutes=7)
 
-    result = await viewer.async_export(ExportRequest(start=start, end=start + timedelta(seconds=5)))
+    result = await viewer.async_export(
+        ExportRequest(format=MKV, start=start, end=start + timedelta(seconds=5))
+    )
 
     _check_file(result.files[0])
 
@@ -324,7 +345,7 @@ async def test_result_types(sim: Simulator, exporter: ClipExporter) -> None:
     line = timeline(sim)
     start = line.first.start + timedelta(minutes=8)
     result = await exporter.async_export(
-        ExportRequest(start=start, end=start + timedelta(seconds=2))
+        ExportRequest(format=MKV, start=start, end=start + timedelta(seconds=2))
     )
     assert isinstance(result, ExportResult)
     assert result.files[0].start.tzinfo is not None

@@ -18,11 +18,14 @@ from custom_components.axis_edge_storage.export import exporter as exporter_modu
 from custom_components.axis_edge_storage.export.errors import ExportError
 from custom_components.axis_edge_storage.export.exporter import ClipExporter
 from custom_components.axis_edge_storage.export.files import PartFile
-from custom_components.axis_edge_storage.export.models import ExportRequest
+from custom_components.axis_edge_storage.export.models import ExportFormat, ExportRequest
 from simulator import Simulator
 from simulator.state import Recording as SimRecording
 
 from .conftest import Folders, check_error, render, timeline
+
+#: These tests follow the camera's own file (the Matroska, byte for byte).
+MKV = ExportFormat.MKV
 
 EXPORT_CGI = "record/export/exportrecording.cgi"
 
@@ -46,7 +49,7 @@ async def _fails(
 
 def _in_first(sim: Simulator, minutes: float = 10, seconds: float = 10) -> ExportRequest:
     start = timeline(sim).first.start + timedelta(minutes=minutes)
-    return ExportRequest(start=start, end=start + timedelta(seconds=seconds))
+    return ExportRequest(format=MKV, start=start, end=start + timedelta(seconds=seconds))
 
 
 async def test_no_recording_in_the_range(
@@ -56,7 +59,11 @@ async def test_no_recording_in_the_range(
     start = timeline(sim).first.start - timedelta(hours=5)
     end = start + timedelta(minutes=5)
     err = await _fails(
-        exporter, folders, ExportRequest(start=start, end=end), "no_recording", user_error=True
+        exporter,
+        folders,
+        ExportRequest(format=MKV, start=start, end=end),
+        "no_recording",
+        user_error=True,
     )
     # The range is shown in Home Assistant's local time.
     assert err.placeholders == {
@@ -73,7 +80,7 @@ async def test_gap_between_recordings(
     line = timeline(sim)
     assert line.second.stop is not None
     start = line.second.stop + timedelta(seconds=2)
-    request = ExportRequest(start=start, end=start + timedelta(seconds=10))
+    request = ExportRequest(format=MKV, start=start, end=start + timedelta(seconds=10))
     await _fails(exporter, folders, request, "no_recording", user_error=True)
 
 
@@ -97,7 +104,7 @@ async def test_range_limits(
     length: timedelta,
 ) -> None:
     start = timeline(sim).first.start + start_offset
-    request = ExportRequest(start=start, end=start + length)
+    request = ExportRequest(format=MKV, start=start, end=start + length)
     await _fails(exporter, folders, request, key, user_error=True)
     assert not sim.request_log  # refused before asking the camera anything
 
@@ -107,7 +114,9 @@ async def test_exactly_24_hours_and_1_second_are_accepted(
 ) -> None:
     first = timeline(sim).first
     end = first.start + timedelta(minutes=1)
-    day = await exporter.async_export(ExportRequest(start=end - timedelta(hours=24), end=end))
+    day = await exporter.async_export(
+        ExportRequest(format=MKV, start=end - timedelta(hours=24), end=end)
+    )
     assert day.files[0].recording_id == first.recordingid
     assert day.files[0].start == first.start
     second = await exporter.async_export(_in_first(sim, seconds=1))
@@ -119,14 +128,16 @@ async def test_end_in_the_future_without_an_ongoing_recording(
 ) -> None:
     sim.stop_recording()
     now = dt_util.utcnow()
-    request = ExportRequest(start=now - timedelta(minutes=1), end=now + timedelta(minutes=1))
+    request = ExportRequest(
+        format=MKV, start=now - timedelta(minutes=1), end=now + timedelta(minutes=1)
+    )
     await _fails(exporter, folders, request, "end_in_future", user_error=True)
 
 
 async def test_invalid_password(sim: Simulator, exporter: ClipExporter, folders: Folders) -> None:
     for password in ("", "x" * 513):
         request = ExportRequest(
-            start=_in_first(sim).start, end=_in_first(sim).end, password=password
+            format=MKV, start=_in_first(sim).start, end=_in_first(sim).end, password=password
         )
         err = await _fails(exporter, folders, request, "invalid_password", user_error=True)
         assert "xxxx" not in f"{err} {render(err)}"
@@ -141,7 +152,9 @@ async def test_folder_outside_the_allowlist(
         "traversal": folders.allowed / ".." / "outside" / "new",
         "relative": Path("clips"),  # relative to the config folder, which is not allowed
     }[where]
-    request = ExportRequest(start=_in_first(sim).start, end=_in_first(sim).end, folder=folder)
+    request = ExportRequest(
+        format=MKV, start=_in_first(sim).start, end=_in_first(sim).end, folder=folder
+    )
     await _fails(exporter, folders, request, "folder_not_allowed", user_error=True)
     assert not (folders.outside / "new").exists()
 
@@ -150,7 +163,9 @@ async def test_folder_outside_the_allowlist(
 async def test_a_name_with_dot_dot_slash_is_refused(
     sim: Simulator, exporter: ClipExporter, folders: Folders, name: str
 ) -> None:
-    request = ExportRequest(start=_in_first(sim).start, end=_in_first(sim).end, name=name)
+    request = ExportRequest(
+        format=MKV, start=_in_first(sim).start, end=_in_first(sim).end, name=name
+    )
     err = await _fails(exporter, folders, request, "invalid_name", user_error=True)
     assert "\x00" not in err.placeholders["name"]
 
@@ -188,7 +203,7 @@ async def test_locked_or_disconnected_disk(
 ) -> None:
     request = _in_first(sim)
     if explicit:
-        request = ExportRequest(start=request.start, end=request.end, disk_id="SD_DISK")
+        request = ExportRequest(format=MKV, start=request.start, end=request.end, disk_id="SD_DISK")
     sim.patch_disk("SD_DISK", **patch)
     err = await _fails(exporter, folders, request, key, user_error=False)
     assert err.placeholders["disk"] == "SD_DISK"
@@ -199,7 +214,9 @@ async def test_locked_or_disconnected_disk(
 
 
 async def test_unknown_disk(sim: Simulator, exporter: ClipExporter, folders: Folders) -> None:
-    request = ExportRequest(start=_in_first(sim).start, end=_in_first(sim).end, disk_id="USB9")
+    request = ExportRequest(
+        format=MKV, start=_in_first(sim).start, end=_in_first(sim).end, disk_id="USB9"
+    )
     err = await _fails(exporter, folders, request, "unknown_disk", user_error=True)
     assert err.placeholders["disks"] == "SD_DISK, NetworkShare"
 
@@ -214,7 +231,10 @@ async def test_only_motion_jpeg_in_the_range(
         "NetworkShare", line.mjpeg.start, line.mjpeg.stop, mimetype="image/jpeg"
     )
     request = ExportRequest(
-        start=mjpeg.start, end=mjpeg.start + timedelta(seconds=20), disk_id="NetworkShare"
+        format=MKV,
+        start=mjpeg.start,
+        end=mjpeg.start + timedelta(seconds=20),
+        disk_id="NetworkShare",
     )
     await _fails(exporter, folders, request, "recording_not_exportable", user_error=True)
 
@@ -267,7 +287,9 @@ async def test_device_error_on_the_second_file_removes_the_first(
                 change(sim, line.second)
 
     request = ExportRequest(
-        start=line.second.start - timedelta(minutes=1), end=line.second.start + timedelta(minutes=1)
+        format=MKV,
+        start=line.second.start - timedelta(minutes=1),
+        end=line.second.start + timedelta(minutes=1),
     )
     err = await _fails(exporter, folders, request, "device_error", progress=progress)
     assert err.placeholders["code"] == str(code)
@@ -288,6 +310,7 @@ async def test_connection_dropped_mid_stream(
                 sim.faults.add("drop_export", path=EXPORT_CGI, bytes=300_000, count=1)
 
     request = ExportRequest(
+        format=MKV,
         start=line.second.start - timedelta(minutes=20),
         end=line.second.start + timedelta(minutes=20),
     )
@@ -338,6 +361,7 @@ async def test_cancelled_mid_stream(
             task.cancel()
 
     request = ExportRequest(
+        format=MKV,
         start=line.second.start - timedelta(minutes=20),
         end=line.second.start + timedelta(minutes=20),
     )
@@ -345,7 +369,8 @@ async def test_cancelled_mid_stream(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert 50 < calls[-1][0] < 100
-    finished, part = sorted(on_disk, key=lambda p: p.name.startswith("."))
+    thumbnail, finished, part = sorted(on_disk, key=lambda p: (p.name.startswith("."), p.suffix))
+    assert thumbnail == finished.with_suffix(".jpg")
     assert finished.suffix == ".mkv"
     assert part.name.startswith(".")
     assert part.name.endswith(".mkv.part")
@@ -401,7 +426,10 @@ async def test_end_in_the_future_on_a_disk_without_recordings(
     sim.patch_disk("NetworkShare", status="OK")
     now = dt_util.utcnow()
     request = ExportRequest(
-        start=now - timedelta(minutes=1), end=now + timedelta(minutes=1), disk_id="NetworkShare"
+        format=MKV,
+        start=now - timedelta(minutes=1),
+        end=now + timedelta(minutes=1),
+        disk_id="NetworkShare",
     )
     await _fails(exporter, folders, request, "end_in_future", user_error=True)
 

@@ -45,6 +45,9 @@ EXPORT_KEYS = frozenset(
         "export_too_slow",
         "export_too_large",
         "time_out_of_range",
+        "export_truncated",
+        "export_incomplete",
+        "export_unreadable",
     }
 )
 #: Placeholders passed as a variable: the variable's name and what it always holds.

@@ -16,7 +16,7 @@ from custom_components.axis_edge_storage.export.errors import ExportError
 from custom_components.axis_edge_storage.export.exporter import ClipExporter
 from custom_components.axis_edge_storage.export.files import PartFile
 from custom_components.axis_edge_storage.export.folders import default_export_root, sanitize_name
-from custom_components.axis_edge_storage.export.models import ExportRequest
+from custom_components.axis_edge_storage.export.models import ExportFormat, ExportRequest
 from custom_components.axis_edge_storage.vapix import (
     Disk,
     DiskStatus,
@@ -26,7 +26,11 @@ from custom_components.axis_edge_storage.vapix import (
     RecordingType,
 )
 
+from ..media.makers import make_video
 from .conftest import Folders, check_error
+
+#: These tests follow the camera's own file (the Matroska, byte for byte).
+MKV = ExportFormat.MKV
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 START = NOW - timedelta(hours=2)
@@ -88,11 +92,23 @@ class _FakeDevice:
         yield _Stream(self._content_type, self._body)
 
 
+@pytest.fixture(scope="module")
+def matroska(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A real Matroska covering the minute these tests export (START + 1 min to + 2 min)."""
+    path = tmp_path_factory.mktemp("mkv") / "minute.mkv"
+    origin = (START + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return make_video(path, seconds=61, creation_time=origin).read_bytes()
+
+
+REAL = b"a real Matroska"  # replaced by the `matroska` fixture's bytes
+
+
 @pytest.mark.parametrize(
     ("content_type", "body", "ok"),
     [
-        ("video/x-matroska", b"\x1a\x45\xdf\xa3rest", True),
-        ("application/octet-stream", b"\x1a\x45\xdf\xa3rest", True),
+        ("video/x-matroska", REAL, True),
+        ("application/octet-stream", REAL, True),
+        ("video/x-matroska", b"\x1a\x45\xdf\xa3rest", False),  # the magic, then no video
         ("text/html", b"\x1a\x45\xdf\xa3rest", False),
         ("application/zip", b"PK\x03\x04rest", False),  # a zip without a password asked
         ("video/x-matroska", b"<html>not a video</html>", False),
@@ -106,19 +122,26 @@ async def test_media_type_and_leading_bytes_are_checked(
     content_type: str,
     body: bytes,
     ok: bool,
+    matroska: bytes,
 ) -> None:
+    body = matroska if body is REAL else body
     device: Any = _FakeDevice(content_type, body)
     exporter = ClipExporter(
         hass, device, camera_name="cam", default_folder=default_export_root(hass) / "cam"
     )
-    request = ExportRequest(start=START + timedelta(minutes=1), end=START + timedelta(minutes=2))
+    request = ExportRequest(
+        format=MKV, start=START + timedelta(minutes=1), end=START + timedelta(minutes=2)
+    )
     if ok:
         result = await exporter.async_export(request)
         assert result.files[0].path.read_bytes() == body
         return
     with pytest.raises(ExportError) as info:
         await exporter.async_export(request)
-    check_error(info.value, "unexpected_content")
+    # The right type and magic, then no video: refused by its content (the Matroska's header
+    # promises more than the body holds), nothing kept.
+    right = content_type != "text/html" and body.startswith(b"\x1a\x45\xdf\xa3")
+    check_error(info.value, "export_truncated" if right else "unexpected_content")
     assert folders.files() == []
 
 
@@ -176,9 +199,9 @@ def test_part_file_discard_stops_everything(tmp_path: Path) -> None:
 
 
 async def test_a_failing_progress_callback_does_not_stop_the_export(
-    hass: HomeAssistant, folders: Folders, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, folders: Folders, caplog: pytest.LogCaptureFixture, matroska: bytes
 ) -> None:
-    device: Any = _FakeDevice("video/x-matroska", b"\x1a\x45\xdf\xa3rest")
+    device: Any = _FakeDevice("video/x-matroska", matroska)
     exporter = ClipExporter(
         hass, device, camera_name="cam", default_folder=default_export_root(hass) / "cam"
     )
@@ -186,9 +209,11 @@ async def test_a_failing_progress_callback_does_not_stop_the_export(
     def progress(_percent: float, _name: str | None) -> None:
         raise ValueError("bug in the caller")
 
-    request = ExportRequest(start=START + timedelta(minutes=1), end=START + timedelta(minutes=2))
+    request = ExportRequest(
+        format=MKV, start=START + timedelta(minutes=1), end=START + timedelta(minutes=2)
+    )
     result = await exporter.async_export(request, progress)
-    assert result.files[0].size == 8
+    assert result.files[0].size == len(matroska)
     assert "Export progress callback failed" in caplog.text
 
 
@@ -197,7 +222,9 @@ async def test_a_default_folder_outside_the_root_is_refused(
 ) -> None:
     device: Any = _FakeDevice("video/x-matroska", b"\x1a\x45\xdf\xa3rest")
     exporter = ClipExporter(hass, device, camera_name="cam", default_folder=folders.outside)
-    request = ExportRequest(start=START + timedelta(minutes=1), end=START + timedelta(minutes=2))
+    request = ExportRequest(
+        format=MKV, start=START + timedelta(minutes=1), end=START + timedelta(minutes=2)
+    )
     with pytest.raises(ExportError) as info:
         await exporter.async_export(request)
     check_error(info.value, "folder_not_allowed", user_error=True)

@@ -67,5 +67,5 @@ async def test_blueprint_exports_and_notifies(
     url = call.data["data"]["url"]
     assert url.startswith(f"/api/{DOMAIN}/exports/{config_entry.entry_id}/")
     assert url in call.data["message"]
-    [exported] = list((media / "axis_edge_storage").rglob("*.mkv"))
+    [exported] = list((media / "axis_edge_storage").rglob("*.mp4"))
     assert exported.name in url

@@ -75,5 +75,6 @@ async def test_a_trickling_export_fails_and_frees_the_camera(
     assert isinstance(queued, dict)
     [item] = queued["files"]
     assert [e.data["files"] for e in completed] == [queued["files"]]
-    assert sorted(p for p in media.rglob("*") if p.is_file()) == [Path(item["path"])]
+    kept = sorted([Path(item["path"]), Path(item["thumbnail"])])
+    assert sorted(p for p in media.rglob("*") if p.is_file()) == kept
     assert proxy.exports_started == 2

@@ -70,7 +70,8 @@ async def test_export_to_the_configured_folder(
     [item] = response["files"]
     path = Path(item["path"])
     assert path.parent == clips
-    assert _files(tmp_path) == [path]
+    assert item["thumbnail"] == str(path.with_suffix(".jpg"))
+    assert _files(tmp_path) == sorted([path, path.with_suffix(".jpg")])
     client = await hass_client_no_auth()
     download = await client.get(item["url"])
     assert download.status == HTTPStatus.OK

@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
 from ..export.errors import ExportError
-from ..export.models import ExportRequest
+from ..export.models import ExportFormat, ExportRequest
 from ..export.plan import EARLIEST_TIME, LATEST_TIME, time_out_of_range, utc_in_bounds
 from .common import ATTR_PASSWORD, ATTR_TIMEOUT, TARGET_FIELDS, timeout_field
 from .guard import ActionCall, GuardedAction, action
@@ -36,6 +36,7 @@ ATTR_BEFORE = "before"
 ATTR_AFTER = "after"
 ATTR_FOLDER = "folder"
 ATTR_NAME = "name"
+ATTR_FORMAT = "format"
 
 DEFAULT_BEFORE = 30.0
 DEFAULT_AFTER = 30.0
@@ -55,6 +56,9 @@ EXPORT_CLIP_SCHEMA = vol.Schema(
         **RANGE_FIELDS,
         vol.Optional(ATTR_FOLDER): cv.string,
         vol.Optional(ATTR_NAME): cv.string,
+        vol.Optional(ATTR_FORMAT, default=ExportFormat.MP4.value): vol.In(
+            [ExportFormat.MP4.value, ExportFormat.MKV.value]
+        ),
     }
 )
 EXPORT_CLIP_TO_USB_SCHEMA = vol.Schema({**RANGE_FIELDS, **timeout_field(DEFAULT_TIMEOUT)})
@@ -106,6 +110,7 @@ async def _export_clip(call: ActionCall) -> dict[str, Any]:
         folder=Path(folder) if folder else None,
         password=call.data.get(ATTR_PASSWORD) or None,
         name=call.data.get(ATTR_NAME),
+        format=ExportFormat(call.data[ATTR_FORMAT]),
     )
     try:
         return await call.target.entry.runtime_data.exports.async_export(request, call.context)

@@ -27,21 +27,31 @@ from typing import Final
 from homeassistant.core import HomeAssistant
 
 from ..vapix import AxisEdgeStorage, ExportStream
+from ..vapix.export import MATROSKA, MP4
 from .errors import ExportError
 from .files import PartFile
 from .limits import ExportLimits
-from .models import ExportedFile, Planned
+from .models import ExportedFile, ExportFormat, Planned
 
 BLOCK_BYTES: Final = 1 << 20
 DEPTH: Final = 8
 REPORT_BYTES: Final = 1 << 20
-_MKV_TYPES = frozenset({"video/x-matroska", "video/matroska", "application/octet-stream"})
-_ZIP_TYPES = frozenset(
-    {"application/zip", "application/x-zip-compressed", "application/octet-stream"}
-)
-_MKV_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML header
-_ZIP_MAGIC = b"PK\x03\x04"
-_MAGIC_LEN = 4
+_OCTETS = "application/octet-stream"
+#: What each kind of body may be sent as, and the bytes at an offset it must start with.
+_EXPECTED: Final[dict[ExportFormat, tuple[frozenset[str], int, bytes]]] = {
+    ExportFormat.MKV: (
+        frozenset({"video/x-matroska", "video/matroska", _OCTETS}),
+        0,
+        b"\x1a\x45\xdf\xa3",
+    ),
+    ExportFormat.ZIP: (
+        frozenset({"application/zip", "application/x-zip-compressed", _OCTETS}),
+        0,
+        b"PK\x03\x04",
+    ),
+    ExportFormat.MP4: (frozenset({"video/mp4", _OCTETS}), 4, b"ftyp"),  # a box: size, type
+}
+_HEAD_LEN = 8
 _MB = 1_000_000
 
 Report = Callable[[float, str | None], None]
@@ -203,12 +213,12 @@ def _shown_type(stream: ExportStream) -> str:
     return shown or "no content type"
 
 
-def _check_type(stream: ExportStream, encrypted: bool) -> bytes:
-    """Check the Content-Type; return the magic number the body must start with."""
-    allowed, magic = (_ZIP_TYPES, _ZIP_MAGIC) if encrypted else (_MKV_TYPES, _MKV_MAGIC)
+def _check_type(stream: ExportStream, kind: ExportFormat) -> Callable[[bytes], bool]:
+    """Check the Content-Type; return the check of the body's first bytes."""
+    allowed, offset, magic = _EXPECTED[kind]
     if stream.content_type not in allowed:
         raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})
-    return magic
+    return lambda head: head[offset : offset + len(magic)] == magic
 
 
 async def async_download(
@@ -219,10 +229,48 @@ async def async_download(
     item: Planned,
     part_file: PartFile,
     password: str | None,
+    kind: ExportFormat,
     limits: ExportLimits,
     report: Report,
 ) -> ExportedFile:
-    """Stream one part to its ``.part`` file, verify, fsync and rename it."""
+    """Stream one part to its ``.part`` file, fsync and rename it."""
+    await async_fetch(
+        hass,
+        client,
+        disk_id=disk_id,
+        item=item,
+        part_file=part_file,
+        password=password,
+        kind=kind,
+        limits=limits,
+        report=report,
+    )
+    final = await hass.async_add_executor_job(part_file.commit)
+    return ExportedFile(
+        path=final,
+        size=part_file.size,
+        sha256=part_file.sha256,
+        start=item.start,
+        stop=item.stop,
+        recording_id=item.part.recording.recording_id,
+        disk_id=disk_id,
+        format=kind,
+    )
+
+
+async def async_fetch(
+    hass: HomeAssistant,
+    client: AxisEdgeStorage,
+    *,
+    disk_id: str,
+    item: Planned,
+    part_file: PartFile,
+    password: str | None,
+    kind: ExportFormat,
+    limits: ExportLimits,
+    report: Report,
+) -> None:
+    """Stream one part of kind `kind` into its ``.part`` file, which stays open."""
     duration = (item.stop - item.start).total_seconds()
     deadline = asyncio.timeout(limits.deadline(duration))
     await hass.async_add_executor_job(part_file.open, True)  # O_DIRECT where it helps
@@ -239,6 +287,7 @@ async def async_download(
                     item=item,
                     name=name,
                     password=password,
+                    kind=kind,
                     cap=limits.byte_cap(duration, item.estimated_bytes),
                     report=report,
                 )
@@ -252,16 +301,6 @@ async def async_download(
         await pipe.finish()
     finally:
         pipe.abort()  # after `finish`, nothing left to stop; a running write finishes first
-    final = await hass.async_add_executor_job(part_file.commit)
-    return ExportedFile(
-        path=final,
-        size=part_file.size,
-        sha256=part_file.sha256,
-        start=item.start,
-        stop=item.stop,
-        recording_id=item.part.recording.recording_id,
-        disk_id=disk_id,
-    )
 
 
 async def _async_receive(
@@ -272,6 +311,7 @@ async def _async_receive(
     item: Planned,
     name: str,
     password: str | None,
+    kind: ExportFormat,
     cap: int,
     report: Report,
 ) -> None:
@@ -281,9 +321,10 @@ async def _async_receive(
         disk_id,
         start=item.start,
         stop=item.stop,
+        export_format=MP4 if kind is ExportFormat.MP4 else MATROSKA,
         password=password,
     ) as stream:
-        magic = _check_type(stream, password is not None)
+        head_ok = _check_type(stream, kind)
         too_large = ExportError("export_too_large", {"file": name, "limit": f"{cap / _MB:.1f}"})
         if stream.content_length is not None and stream.content_length > cap:
             raise too_large
@@ -292,9 +333,9 @@ async def _async_receive(
         received = 0
         next_report = REPORT_BYTES
         async for chunk in stream.iter_chunks():
-            if len(head) < _MAGIC_LEN:
-                head += chunk[: _MAGIC_LEN - len(head)]
-                if len(head) == _MAGIC_LEN and head != magic:
+            if len(head) < _HEAD_LEN:
+                head += chunk[: _HEAD_LEN - len(head)]
+                if len(head) == _HEAD_LEN and not head_ok(head):
                     raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})
             received += len(chunk)
             if received > cap:
@@ -303,5 +344,5 @@ async def _async_receive(
             if received >= next_report:
                 next_report = received + REPORT_BYTES
                 report(received / expected if expected else 0.0, name)
-        if head != magic:  # fewer bytes than the magic number
+        if len(head) < _HEAD_LEN and not head_ok(head):  # a body shorter than the head
             raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})

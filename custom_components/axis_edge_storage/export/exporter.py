@@ -17,13 +17,17 @@ How a range becomes files:
 5. ``export/properties.cgi`` gives each part's proper (key-frame) start and estimated size;
    the free space at the destination, less a reserve kept free (`limits`), is checked
    against the sum of the estimates.
-6. Each part is streamed to ``<folder>/.<name>.part`` and verified, fsynced and renamed to
-   ``<camera>_<start>_<stop>.mkv`` (``.zip`` with a password), times in Home Assistant's local
-   time, never overwriting a file (a suffix ``_2``, ``_3``... is added): see `download` for
-   the pipeline (read, write and hash at once, never whole in memory) and the bounds of
-   `limits` (a deadline, a byte cap, the free-space reserve checked after every write).
-7. On any failure or cancellation every ``.part`` and every file this request already finished
-   is removed; a failure raises `ExportError`, a cancellation is re-raised as is.
+6. Each part becomes one file (`deliver`): MP4 by default (the camera's, when its export
+   capabilities list MP4, else its Matroska remuxed without re-encoding), the camera's
+   Matroska with ``format: mkv``, its AES-256 zip with a password. It is streamed to
+   ``<folder>/.<name>.part`` (read, written and hashed at once, never whole in memory: see
+   `download` and the bounds of `limits`), verified by its own content (`finish`: the video
+   must cover the part within one GOP at each end; a zip must end with its directory),
+   fsynced and renamed to ``<camera>_<start>_<stop>.mp4`` (``.mkv``, ``.zip``), times in Home
+   Assistant's local time, never overwriting a file (a suffix ``_2``, ``_3``... is added).
+   A video file gets a thumbnail, ``<same name>.jpg``.
+7. On any failure or cancellation every ``.part``, file and thumbnail this request wrote is
+   removed; a failure raises `ExportError`, a cancellation is re-raised as is.
 
 Secrets (the export password, the camera's credentials) never appear in logs, exceptions,
 results or ``repr``.
@@ -34,7 +38,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -43,23 +47,31 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ..device_errors import export_error
-from ..vapix import AxisEdgeStorage, Disk, SortOrder, VapixError, VapixForbiddenError
+from ..vapix import (
+    AxisEdgeStorage,
+    Disk,
+    SortOrder,
+    VapixError,
+    VapixForbiddenError,
+    VapixNotSupportedError,
+    VapixRequestError,
+)
+from ..vapix.export import MATROSKA, MP4
 from . import limits as export_limits
-from .download import async_download
+from .deliver import Delivery, discard_thumbnails
 from .errors import ExportError
-from .files import LowSpaceError, PartFile, discard_all
+from .files import LowSpaceError, discard_all
 from .folders import (
     check_name,
     default_export_root,
     disk_space,
-    file_stem,
     inside,
     may_write_in,
     prepare_folder,
     sanitize_name,
 )
 from .limits import ExportLimits
-from .models import ExportedFile, ExportRequest, ExportResult, Part, Planned
+from .models import ExportedFile, ExportFormat, ExportRequest, ExportResult, Part, Planned
 from .plan import check_range, check_wanted_disk, choose
 from .progress import PartsProgress, ProgressCallback
 
@@ -75,7 +87,13 @@ class _Run:
     """What one export request has written so far, for the clean-up."""
 
     folder: Path = Path()
-    files: list[PartFile] = field(default_factory=list)
+    delivery: Delivery | None = None
+
+
+def _discard(delivery: Delivery) -> None:
+    """Remove every file, part and thumbnail an export wrote (BLOCKING)."""
+    discard_all(tuple(delivery.files))
+    discard_thumbnails(delivery.thumbnails)
 
 
 class ClipExporter:
@@ -127,9 +145,9 @@ class ClipExporter:
         try:
             return await self._async_export(request, progress, run)
         except BaseException as err:
-            if run.files:
+            if (delivery := run.delivery) is not None:
                 # Remove what this request wrote; a second cancellation does not stop it.
-                await asyncio.shield(self._run(discard_all, tuple(run.files)))
+                await asyncio.shield(self._run(_discard, delivery))
             if isinstance(err, VapixError):
                 _LOGGER.debug("Export failed: %s", type(err).__name__)
                 raise export_error(err) from err
@@ -180,8 +198,19 @@ class ClipExporter:
         )
         return choose(recordings, disks, request.disk_id, (start, end), now)
 
+    async def _async_sent(self, wanted: ExportFormat) -> ExportFormat:
+        """What the camera sends: MP4 if asked and offered (capabilities), else Matroska."""
+        if wanted is not ExportFormat.MP4:
+            return wanted
+        try:
+            capabilities = await self._client.exports.capabilities()
+        except (VapixNotSupportedError, VapixForbiddenError, VapixRequestError) as err:
+            _LOGGER.debug("No export capabilities (%s): Matroska", type(err).__name__)
+            return ExportFormat.MKV
+        return ExportFormat.MP4 if MP4 in capabilities.formats else ExportFormat.MKV
+
     async def _async_properties(
-        self, disk_id: str, parts: Sequence[Part], encrypted: bool
+        self, disk_id: str, parts: Sequence[Part], sent: ExportFormat
     ) -> list[Planned]:
         planned: list[Planned] = []
         for part in parts:
@@ -190,7 +219,8 @@ class ClipExporter:
                 disk_id,
                 start=part.start,
                 stop=part.stop,
-                encryption_format=ZIP_AES256 if encrypted else None,
+                export_format=MP4 if sent is ExportFormat.MP4 else MATROSKA,
+                encryption_format=ZIP_AES256 if sent is ExportFormat.ZIP else None,
             )
             start, stop = props.start or part.start, props.stop or part.stop
             planned.append(Planned(part, start, stop, props.estimated_bytes))
@@ -229,7 +259,9 @@ class ClipExporter:
         if now < end <= exact_now:
             end = now
         disk_id, parts = await self._async_plan(request, start, end, now)
-        planned = await self._async_properties(disk_id, parts, password is not None)
+        wanted = ExportFormat.ZIP if password is not None else request.format
+        sent = await self._async_sent(wanted)
+        planned = await self._async_properties(disk_id, parts, sent)
         reserve = await self._async_space(folder, planned)
         resolved = await self._run(prepare_folder, folder)
         allowed = (
@@ -249,30 +281,29 @@ class ClipExporter:
             resolved,
         )
         tracker = PartsProgress(progress, planned)
+        delivery = run.delivery = Delivery(
+            self._hass,
+            self._client,
+            disk_id,
+            resolved,
+            prefix,
+            reserve,
+            self.limits,
+            password,
+            wanted,
+            sent,
+        )
         exported: list[ExportedFile] = []
-        ext = ".zip" if password is not None else ".mkv"
         for index, item in enumerate(planned):
-            part_file = PartFile(resolved, file_stem(prefix, item.start, item.stop), ext, reserve)
-            run.files.append(part_file)
 
             def report(fraction: float, name: str | None, index: int = index) -> None:
                 tracker.report(index, fraction, name)
 
-            exported.append(
-                await async_download(
-                    self._hass,
-                    self._client,
-                    disk_id=disk_id,
-                    item=item,
-                    part_file=part_file,
-                    password=password,
-                    limits=self.limits,
-                    report=report,
-                )
-            )
+            exported.append(await delivery.async_part(item, report))
         tracker.finished()
         return ExportResult(
             files=tuple(exported),
             total_bytes=sum(f.size for f in exported),
+            format=wanted,
             proper_start=exported[0].start if exported else None,
         )

@@ -151,6 +151,7 @@ class PartFile:
         self._direct = False  # written with O_DIRECT (see `open`)
         self._staging: _Staging | None = None  # chunks gathered for it
         self._written = 0  # bytes in the file (`size` less what is staged)
+        self._adopted = False  # written by another writer (see `adopt`)
 
     def name(self, suffix: int | None = None) -> str:
         """The final file name with a suffix (``_2``...) when the plain one is taken."""
@@ -271,18 +272,50 @@ class PartFile:
             for chunk in chunks:
                 self._sha.update(chunk)
 
-    def commit(self) -> Path:
-        """Write the tail, fsync, close and rename to the final name (never replacing a file)."""
+    def _write_tail(self, fd: int) -> None:
+        """Write what waits in the staging block (not a whole block: through the cache)."""
+        if (staging := self._staging) is not None and staging.filled:
+            if self._direct:
+                self._direct = False
+                _set_direct(fd, False)
+            self._write_out(fd, staging.view[: staging.filled])
+            staging.filled = 0
+
+    def close_part(self) -> Path:
+        """Write the tail and close; the ``.part`` stays for a reader (no fsync, no rename)."""
         with self._lock:
             fd, part = self._fd, self.part
             if fd is None or part is None or self._discarded:
+                raise RuntimeError("close of a part file that is not open")
+            self._write_tail(fd)
+            self._fd = None
+            os.close(fd)
+            return part
+
+    def adopt(self) -> Path:
+        """Close the ``.part`` for another writer, which replaces it; `commit` then takes it."""
+        with self._lock:
+            fd, part = self._fd, self.part
+            if fd is None or part is None or self._discarded:
+                raise RuntimeError("adoption of a part file that is not open")
+            self._fd = None
+            os.close(fd)
+            self._adopted = True
+            return part
+
+    def commit(self) -> Path:
+        """Write the tail, fsync, close and rename to the final name (never replacing a file).
+
+        An adopted part (see `adopt`) is opened again to be fsynced as the other writer left it.
+        """
+        with self._lock:
+            fd, part = self._fd, self.part
+            if self._adopted and fd is None and part is not None and not self._discarded:
+                fd = os.open(part, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                self.size = os.fstat(fd).st_size
+            if fd is None or part is None or self._discarded:
                 raise RuntimeError("commit of a part file that is not open")
-            if (staging := self._staging) is not None and staging.filled:
-                if self._direct:  # the tail is not a whole block
-                    self._direct = False
-                    _set_direct(fd, False)
-                self._write_out(fd, staging.view[: staging.filled])
-                staging.filled = 0
+            self._write_tail(fd)
             os.fsync(fd)
             self._fd = None
             os.close(fd)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from ..vapix import Recording
+
+
+class ExportFormat(StrEnum):
+    """The container of an exported file."""
+
+    MP4 = "mp4"  # plays everywhere: the camera's MP4, or its Matroska remuxed (no re-encoding)
+    MKV = "mkv"  # the camera's Matroska, byte for byte
+    ZIP = "zip"  # with a password: the camera's AES-256 zip of its Matroska
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +33,8 @@ class ExportRequest:
             relative to the configuration folder.
         password: Export as an AES-256 zip protected by this password.
         name: File name prefix instead of the camera's name (no separators, no ``..``).
+        format: `ExportFormat.MP4` or `ExportFormat.MKV`; with a password the file is the
+            camera's zip whatever this says.
     """
 
     start: datetime
@@ -32,11 +43,15 @@ class ExportRequest:
     folder: Path | None = None
     password: str | None = field(default=None, repr=False)
     name: str | None = None
+    format: ExportFormat = ExportFormat.MP4
 
 
 @dataclass(frozen=True, slots=True)
 class ExportedFile:
-    """One finished file: where, how big, its SHA-256, and the range it really holds."""
+    """One finished file: where, how big, its SHA-256, the range it holds, its thumbnail.
+
+    `size` and `sha256` are those of the final file (after a remux, of the MP4).
+    """
 
     path: Path
     size: int
@@ -45,11 +60,15 @@ class ExportedFile:
     stop: datetime
     recording_id: str
     disk_id: str
+    format: ExportFormat = ExportFormat.MKV
+    thumbnail: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form (response data, events)."""
         return {
             "path": str(self.path),
+            "format": str(self.format),
+            "thumbnail": None if self.thumbnail is None else str(self.thumbnail),
             "size": self.size,
             "sha256": self.sha256,
             "start": self.start.isoformat(),
@@ -66,10 +85,12 @@ class ExportResult:
     files: tuple[ExportedFile, ...]
     total_bytes: int
     proper_start: datetime | None
+    format: ExportFormat = ExportFormat.MKV
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-able form (response data, events)."""
         return {
+            "format": str(self.format),
             "files": [exported.as_dict() for exported in self.files],
             "total_bytes": self.total_bytes,
             "proper_start": self.proper_start.isoformat() if self.proper_start else None,

@@ -11,6 +11,7 @@ entry's queue waits for it instead of starting a second export on the same camer
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,12 @@ __all__ = ["DOWNLOAD_PATH", "ExportQueue", "camera_export_lock", "camera_folder"
 def camera_export_lock(hass: HomeAssistant, camera: str) -> asyncio.Lock:
     """The lock that keeps a camera's exports one at a time, whichever entry runs them."""
     return hass.data.setdefault(_EXPORT_LOCKS, {}).setdefault(camera, asyncio.Lock())
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a small file (a thumbnail) (BLOCKING)."""
+    data = path.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
 
 
 def _resolved(folder: Path) -> Path:
@@ -131,30 +138,42 @@ class ExportQueue:
         progress.async_progress(100.0, None)
         response = result.as_dict()
         for item, exported in zip(response["files"], result.files, strict=True):
-            item["url"] = await self.async_download_url(exported)
+            item["url"] = await self.async_download_url(
+                exported.path, exported.size, exported.sha256
+            )
+            item["thumbnail_url"] = await self._async_thumbnail_url(exported)
         self._hass.bus.async_fire(EVENT_EXPORT_COMPLETED, {**base, **response}, context=context)
         return response
 
-    async def async_download_url(self, exported: ExportedFile) -> str | None:
+    async def async_download_url(self, path: Path, size: int, sha256: str) -> str | None:
         """A download link (see `links`) when the file is in the camera's folder.
 
         Folders are compared with their symlinks resolved (a symlinked media folder still
         gives a link); the file is recorded as written by this integration.
         """
         folder = await self._hass.async_add_executor_job(_resolved, self.folder)
-        if exported.path.parent != folder:
+        if path.parent != folder:
             return None
         links = await async_get_links(self._hass)
         try:
-            record = await links.async_record(
-                self._entry.entry_id, exported.path, exported.size, exported.sha256
-            )
+            record = await links.async_record(self._entry.entry_id, path, size, sha256)
         except OSError as err:
-            LOGGER.warning("No download link for %s: %s", exported.path.name, err.strerror)
+            LOGGER.warning("No download link for %s: %s", path.name, err.strerror)
             return None
         hours = self._entry.options.get(CONF_LINK_VALIDITY_HOURS, DEFAULT_LINK_VALIDITY_HOURS)
         hours = min(max(float(hours), 0.0), MAX_LINK_VALIDITY_HOURS)
         return links.url(self._entry.entry_id, record, timedelta(hours=hours))
+
+    async def _async_thumbnail_url(self, exported: ExportedFile) -> str | None:
+        """A link to the file's thumbnail, if it has one (recorded like the file)."""
+        if exported.thumbnail is None:
+            return None
+        try:
+            size, sha256 = await self._hass.async_add_executor_job(_digest, exported.thumbnail)
+        except OSError as err:
+            LOGGER.warning("No thumbnail link for %s: %s", exported.thumbnail.name, err.strerror)
+            return None
+        return await self.async_download_url(exported.thumbnail, size, sha256)
 
     @callback
     def async_start_retention(self) -> CALLBACK_TYPE:

@@ -21,10 +21,10 @@ _LOGGER = logging.getLogger(__name__)
 
 
 def is_export_name(name: str) -> bool:
-    """Whether a file name is one of ours: ``*.mkv``, ``*.zip`` or a stale ``.*.part``."""
+    """Whether a file name is one of ours: a clip, a thumbnail or a stale ``.*.part``."""
     lowered = name.lower()
-    return lowered.endswith((".mkv", ".zip")) or (
-        name.startswith(".") and lowered.endswith(".part")
+    return lowered.endswith((".mp4", ".mkv", ".zip", ".jpg")) or (
+        name.startswith(".") and lowered.endswith((".part", ".tmp"))
     )
 
 
@@ -63,7 +63,7 @@ def _remove_old(root: Path, cutoff: float) -> list[Path]:
 async def async_remove_old_exports(
     hass: HomeAssistant, root: Path, max_age_days: int
 ) -> list[Path]:
-    """Delete exports (``*.mkv``, ``*.zip``, stale ``.*.part``) older than `max_age_days`.
+    """Delete exports (clips, thumbnails, stale ``.*.part``) older than `max_age_days`.
 
     Only regular files below `root` (the integration's own folder) are considered: symlinks
     are neither followed nor removed, and a `root` that is itself a symlink is not walked.

@@ -1,4 +1,8 @@
-"""Downloads of exported clips (range requests supported).
+"""Downloads of exported clips and their thumbnails (range requests supported).
+
+An MP4 and a thumbnail are served ``inline`` (they play or show where they are opened: a
+browser, the companion apps' notifications), unless ``?download=1`` asks for an attachment;
+a Matroska file and a zip are always attachments.
 
 `GET /api/axis_edge_storage/exports/<entry_id>/<file name>` serves a file that camera's
 exports wrote (see `links`) to a signed-in user, or to anyone holding a link with a
@@ -25,7 +29,15 @@ from ..const import DOMAIN
 from .folders import default_export_root, inside
 from .links import DOWNLOAD_PATH, TOKEN_PARAM, WrittenFile, async_get_links, servable
 
-CONTENT_TYPES = {".mkv": "video/x-matroska", ".zip": "application/zip"}
+CONTENT_TYPES = {
+    ".mp4": "video/mp4",
+    ".mkv": "video/x-matroska",
+    ".zip": "application/zip",
+    ".jpg": "image/jpeg",
+}
+#: Played or shown where they are opened (a browser, the companion apps); the others download.
+INLINE = frozenset({".mp4", ".jpg"})
+DOWNLOAD_PARAM = "download"
 
 
 def _plain_name(filename: str) -> bool:
@@ -74,11 +86,13 @@ class ExportDownloadView(HomeAssistantView):
         path = await hass.async_add_executor_job(_path_to_serve, hass, record)
         if path is None:
             return web.Response(status=HTTPStatus.NOT_FOUND)
+        inline = path.suffix in INLINE and request.query.get(DOWNLOAD_PARAM) != "1"
+        disposition = "inline" if inline else "attachment"
         return web.FileResponse(
             path,
             headers={
                 "Content-Type": CONTENT_TYPES[path.suffix],
-                "Content-Disposition": f'attachment; filename="{path.name}"',
+                "Content-Disposition": f'{disposition}; filename="{path.name}"',
                 "Cache-Control": "private, no-store",
             },
         )

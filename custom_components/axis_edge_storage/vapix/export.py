@@ -31,10 +31,17 @@ from .xml import (
 
 BASE = "axis-cgi/record/export"
 MATROSKA = "matroska"
+MP4 = "mp4"
 ZIP_AES256 = "zip-aes256"
 USB_DISK = "USB_DISK"
 _ERROR_BODY_LIMIT = 64 * 1024
-_MEDIA_TYPES = ("video/x-matroska", "video/matroska", "application/zip", "application/octet-stream")
+_MEDIA_TYPES = (
+    "video/x-matroska",
+    "video/matroska",
+    "video/mp4",
+    "application/zip",
+    "application/octet-stream",
+)
 
 
 def parse_capabilities(root: Node) -> ExportCapabilities:

@@ -1,0 +1,142 @@
+"""One part of an export to one verified file of the asked format, with its thumbnail.
+
+The camera sends what it can: its AES-256 zip with a password, its MP4 when its export
+capabilities list one and MP4 is asked, else its Matroska. A Matroska asked as MP4 is
+downloaded into a hidden ``.part``, remuxed and verified (`finish.remux`); any other file is
+downloaded (`download`), then verified by its content (`finish.verify`, `finish.verify_zip`).
+A video file then gets its thumbnail. Everything written is listed in the `Delivery`, so that
+the exporter removes it all when a later step or part fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Final
+
+from homeassistant.core import HomeAssistant
+
+from ..media import MediaError
+from ..vapix import AxisEdgeStorage
+from .download import Report, async_download, async_fetch
+from .files import PartFile
+from .finish import Asked, media_error, remux, verify, verify_zip, write_thumbnail
+from .folders import file_stem
+from .limits import ExportLimits
+from .models import ExportedFile, ExportFormat, Planned
+
+_LOGGER = logging.getLogger(__name__)
+
+EXTENSIONS: Final = {
+    ExportFormat.MP4: ".mp4",
+    ExportFormat.MKV: ".mkv",
+    ExportFormat.ZIP: ".zip",
+}
+
+
+@dataclass(slots=True)
+class Delivery:
+    """How the parts of one export are delivered, and everything written so far."""
+
+    hass: HomeAssistant
+    client: AxisEdgeStorage
+    disk_id: str
+    folder: Path
+    prefix: str
+    reserve: int
+    limits: ExportLimits
+    password: str | None
+    wanted: ExportFormat  # what the user gets
+    sent: ExportFormat  # what the camera sends
+    files: list[PartFile] = field(default_factory=list)
+    thumbnails: list[Path] = field(default_factory=list)
+
+    async def _run[T](self, target: Callable[..., T], *args: Any) -> T:
+        return await self.hass.async_add_executor_job(target, *args)
+
+    async def async_part(self, item: Planned, report: Report) -> ExportedFile:
+        """Deliver one planned part as a verified file (see the module docstring)."""
+        stem = file_stem(self.prefix, item.start, item.stop)
+        asked = Asked.of(item)
+        if self.sent is ExportFormat.MKV and self.wanted is ExportFormat.MP4:
+            exported = await self._async_remuxed(item, stem, asked, report)
+        else:
+            exported = await self._async_as_sent(item, stem, asked, report)
+        if exported.format is ExportFormat.ZIP:
+            return exported
+        try:
+            thumbnail = await self._run(write_thumbnail, exported.path)
+        except (MediaError, OSError) as err:
+            _LOGGER.warning("No thumbnail for %s: %s", exported.path.name, err)
+            return exported
+        if thumbnail is None:
+            _LOGGER.debug("No thumbnail for %s: its name is taken", exported.path.name)
+            return exported
+        self.thumbnails.append(thumbnail)
+        return replace(exported, thumbnail=thumbnail)
+
+    async def _async_as_sent(
+        self, item: Planned, stem: str, asked: Asked, report: Report
+    ) -> ExportedFile:
+        part_file = PartFile(self.folder, stem, EXTENSIONS[self.sent], self.reserve)
+        self.files.append(part_file)
+        exported = await async_download(
+            self.hass,
+            self.client,
+            disk_id=self.disk_id,
+            item=item,
+            part_file=part_file,
+            password=self.password,
+            kind=self.sent,
+            limits=self.limits,
+            report=report,
+        )
+        try:
+            if self.sent is ExportFormat.ZIP:
+                await self._run(verify_zip, exported.path)
+            else:
+                await self._run(verify, exported.path, asked)
+        except MediaError as err:
+            raise media_error(err, exported.path.name) from None
+        return exported
+
+    async def _async_remuxed(
+        self, item: Planned, stem: str, asked: Asked, report: Report
+    ) -> ExportedFile:
+        source = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MKV], self.reserve)
+        target = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MP4], self.reserve)
+        self.files += [source, target]
+        await self._run(target.open)  # the MP4's name is taken before the download
+        await async_fetch(
+            self.hass,
+            self.client,
+            disk_id=self.disk_id,
+            item=item,
+            part_file=source,
+            password=None,
+            kind=ExportFormat.MKV,
+            limits=self.limits,
+            report=report,
+        )
+        try:
+            path, size, sha256 = await self._run(remux, source, target, asked)
+        except MediaError as err:
+            raise media_error(err, target.name()) from None
+        return ExportedFile(
+            path=path,
+            size=size,
+            sha256=sha256,
+            start=item.start,
+            stop=item.stop,
+            recording_id=item.part.recording.recording_id,
+            disk_id=self.disk_id,
+            format=ExportFormat.MP4,
+        )
+
+
+def discard_thumbnails(thumbnails: list[Path]) -> None:
+    """Remove the thumbnails of a failed export (BLOCKING)."""
+    for thumbnail in thumbnails:
+        thumbnail.unlink(missing_ok=True)

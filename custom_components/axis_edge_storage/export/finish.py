@@ -1,0 +1,134 @@
+"""The last step of a file: verified by its own content, made MP4, given a thumbnail (BLOCKING).
+
+A body can end early without anyone noticing: an HTTP/1.0 answer without a length ends when
+the connection closes, so a connection cut half-way looks like a short, complete file. So the
+file itself is the proof. A video file is demuxed (no decoding, `media.probe`): its container
+must end where its own structure says, and its first and last frames must cover the part
+asked, within one GOP at each end (up to now for an ongoing recording: `media.check_covers`).
+A zip (an export with a password: AES-256, never opened here) must end with its central
+directory, which the camera writes last.
+
+MP4 asked and the camera gave Matroska: the Matroska stays a hidden ``.part`` while it is
+remuxed (no re-encoding, `media.remux_to_mp4`) into the MP4's own ``.part``, which is then
+verified and hashed in one read, fsynced and renamed; the Matroska part is removed.
+
+A video file gets a thumbnail: one JPEG of its first key frame, ``<file stem>.jpg`` beside it,
+made only where no file of that name exists (never replacing one). A zip gets none: its picture
+would not be protected by the password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from homeassistant.util import dt as dt_util
+
+from ..media import MediaError, MediaProblem, VideoSpan, check_covers, probe, remux_to_mp4
+from ..media import write_thumbnail as write_jpeg
+from .errors import ExportError
+from .files import PartFile
+from .models import Planned
+
+_OPEN_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What one file must hold: the part's range (cut at now) and the key-frame start."""
+
+    start: datetime
+    end: datetime
+    origin: datetime  # the proper start, when the file does not say when its first frame is
+
+    @classmethod
+    def of(cls, item: Planned) -> Asked:
+        """The range of a planned part."""
+        return cls(item.part.start, item.part.stop, item.start)
+
+
+def verify(path: Path, asked: Asked, *, digest: hashlib._Hash | None = None) -> VideoSpan:
+    """Demux `path` and check it covers `asked`; `digest` gets every byte in the same read."""
+    span = probe(path, origin=asked.origin, digest=digest)
+    check_covers(span, asked.start, asked.end)
+    return span
+
+
+def verify_zip(path: Path) -> None:
+    """A zip must end with its central directory, and its entries fit in it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise MediaError(MediaProblem.TRUNCATED, {"reason": "no central directory"}) from None
+    if not entries or sum(entry.compress_size for entry in entries) > path.stat().st_size:
+        raise MediaError(MediaProblem.TRUNCATED, {"reason": "entries past the end"})
+
+
+def remux(source: PartFile, target: PartFile, asked: Asked) -> tuple[Path, int, str]:
+    """Remux the Matroska `source` into the opened MP4 `target`; verify, hash and commit it.
+
+    Returns the MP4's path, size and SHA-256. The caller discards both part files on a
+    failure; `source` is discarded here once the MP4 is renamed.
+    """
+    remux_to_mp4(source.close_part(), target.adopt(), origin=asked.origin)
+    digest = hashlib.sha256()
+    verify(_part_path(target), asked, digest=digest)
+    final = target.commit()
+    source.discard()
+    return final, target.size, digest.hexdigest()
+
+
+def _part_path(part_file: PartFile) -> Path:
+    if part_file.part is None:
+        raise RuntimeError("the part file is not open")
+    return part_file.part
+
+
+def write_thumbnail(video: Path) -> Path | None:
+    """``<stem>.jpg`` beside `video`, unless a file of that name exists; the path, or None."""
+    target = video.with_suffix(".jpg")
+    try:
+        os.close(os.open(target, _OPEN_NEW, 0o644))  # the name is ours: never replace a file
+    except FileExistsError:
+        return None
+    try:
+        write_jpeg(video, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def media_error(err: MediaError, name: str) -> ExportError:
+    """The translated export error for a file that failed its verification."""
+    if err.problem is MediaProblem.NOT_COVERED:
+        details = err.details
+        return ExportError(
+            "export_incomplete",
+            {
+                "file": name,
+                "first": _local(details.get("first")),
+                "last": _local(details.get("last")),
+                "start": _local(details.get("start")),
+                "end": _local(details.get("end")),
+            },
+        )
+    if err.problem is MediaProblem.TRUNCATED:
+        return ExportError("export_truncated", {"file": name})
+    return ExportError("export_unreadable", {"file": name})
+
+
+def _local(value: str | None) -> str:
+    """An ISO time of a media error, in Home Assistant's time zone to the second."""
+    if not value:
+        return "?"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return "?"
+    return dt_util.as_local(moment).isoformat(timespec="seconds")

@@ -33,6 +33,11 @@ async def test_retention_removes_only_old_exports_under_the_root(
     old_zip = _make(root / "garage" / "garage_a_b.zip", 8)
     stale_part = _make(root / "garage" / ".garage_c_d.mkv.part", 9)
     fresh = _make(root / "front_door" / "front_door_c_d.mkv", 1)
+    # An MP4 goes with its thumbnail; a remux's stale temporary file goes too.
+    old_mp4 = _make(root / "front_door" / "front_door_e_f.mp4", 10)
+    old_jpg = _make(root / "front_door" / "front_door_e_f.jpg", 10)
+    stale_tmp = _make(root / "front_door" / "..front_door_g_h.mp4.part.12.34.tmp", 9)
+    fresh_jpg = _make(root / "front_door" / "front_door_c_d.jpg", 1)
     not_an_export = _make(root / "front_door" / "notes.txt", 30)
     outside = _make(folders.outside / "old.mkv", 30)
     elsewhere_in_media = _make(folders.media / "other.mkv", 30)
@@ -44,10 +49,11 @@ async def test_retention_removes_only_old_exports_under_the_root(
 
     removed = await async_remove_old_exports(hass, root, 7)
 
-    assert sorted(removed) == sorted([old_mkv, old_zip, stale_part])
-    for path in (old_mkv, old_zip, stale_part):
+    gone = [old_mkv, old_zip, stale_part, old_mp4, old_jpg, stale_tmp]
+    assert sorted(removed) == sorted(gone)
+    for path in gone:
         assert not path.exists()
-    for path in (fresh, not_an_export, outside, elsewhere_in_media):
+    for path in (fresh, fresh_jpg, not_an_export, outside, elsewhere_in_media):
         assert path.is_file()
     assert link.is_symlink()
     assert (root / "escape" / "old.mkv").is_file()

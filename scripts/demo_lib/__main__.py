@@ -118,7 +118,7 @@ async def _check(demo: Demo) -> None:
         )
     print(
         f"demo --check: OK: {len(demo.entities)} entities; {len(result.files)} file(s), "
-        f"{result.total_bytes} bytes, verified (size, sha256, Matroska EBML header, "
+        f"{result.total_bytes} bytes, verified (size, sha256, container header, "
         "duration)",
         flush=True,
     )

@@ -15,6 +15,7 @@ from .processes import DemoError
 
 ACTION = "export_clip"
 EBML_MAGIC = bytes.fromhex("1A45DFA3")  # every Matroska (and WebM) file starts with it
+MP4_FTYP = b"ftyp"  # an MP4's first box, after its 4-byte size
 SHA256_HEX_LENGTH = 64
 CLIP = timedelta(seconds=60)
 
@@ -99,9 +100,12 @@ def _verify_file(entry: Any, allowed: Path) -> ExportedFile:
     if actual != sha256:
         raise DemoError(f"sha256 of {path} is {actual}; the action reported {sha256}")
     with path.open("rb") as handle:
-        magic = handle.read(len(EBML_MAGIC))
-    if magic != EBML_MAGIC:
-        raise DemoError(f"{path} does not start with the EBML magic 1A45DFA3 (got {magic.hex()})")
+        head = handle.read(8)
+    if path.suffix == ".mp4":  # the default format: an ISO BMFF file starts with its ftyp box
+        if head[4:8] != MP4_FTYP:
+            raise DemoError(f"{path} does not start with an ftyp box (got {head.hex()})")
+    elif head[: len(EBML_MAGIC)] != EBML_MAGIC:
+        raise DemoError(f"{path} does not start with the EBML magic 1A45DFA3 (got {head.hex()})")
     seconds, media = _probe(path)
     if seconds is not None and seconds < CLIP.total_seconds() - 1:
         raise DemoError(f"{path} lasts {seconds:.1f} s; {CLIP.total_seconds():.0f} s were asked")

@@ -117,6 +117,9 @@ async def test_mp4_clip_with_its_thumbnail(
     first_bytes = await phone.get(clip, headers={"Range": "bytes=4-7"})
     assert first_bytes.status == HTTPStatus.PARTIAL_CONTENT
     assert await first_bytes.read() == b"ftyp"
+    download = await phone.get(f"{clip}&download=1")
+    assert download.status == HTTPStatus.OK
+    assert download.headers["Content-Disposition"].startswith("attachment")
 
     image = await phone.get(data["image"])
     assert image.status == HTTPStatus.OK

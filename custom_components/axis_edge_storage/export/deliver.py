@@ -20,7 +20,7 @@ from homeassistant.core import HomeAssistant
 
 from ..media import MediaError
 from ..vapix import AxisEdgeStorage
-from .download import Report, async_download, async_fetch
+from .download import Fetch, Report, async_download, async_fetch
 from .files import PartFile
 from .finish import Asked, media_error, remux, verify, verify_zip, write_thumbnail
 from .folders import file_stem
@@ -56,6 +56,21 @@ class Delivery:
     async def _run[T](self, target: Callable[..., T], *args: Any) -> T:
         return await self.hass.async_add_executor_job(target, *args)
 
+    def _fetch(
+        self, item: Planned, part_file: PartFile, kind: ExportFormat, report: Report
+    ) -> Fetch:
+        return Fetch(
+            self.hass,
+            self.client,
+            self.disk_id,
+            item,
+            part_file,
+            self.password,
+            kind,
+            self.limits,
+            report,
+        )
+
     async def async_part(self, item: Planned, report: Report) -> ExportedFile:
         """Deliver one planned part as a verified file (see the module docstring)."""
         stem = file_stem(self.prefix, item.start, item.stop)
@@ -82,17 +97,7 @@ class Delivery:
     ) -> ExportedFile:
         part_file = PartFile(self.folder, stem, EXTENSIONS[self.sent], self.reserve)
         self.files.append(part_file)
-        exported = await async_download(
-            self.hass,
-            self.client,
-            disk_id=self.disk_id,
-            item=item,
-            part_file=part_file,
-            password=self.password,
-            kind=self.sent,
-            limits=self.limits,
-            report=report,
-        )
+        exported = await async_download(self._fetch(item, part_file, self.sent, report))
         try:
             if self.sent is ExportFormat.ZIP:
                 await self._run(verify_zip, exported.path)
@@ -109,17 +114,7 @@ class Delivery:
         target = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MP4], self.reserve)
         self.files += [source, target]
         await self._run(target.open)  # the MP4's name is taken before the download
-        await async_fetch(
-            self.hass,
-            self.client,
-            disk_id=self.disk_id,
-            item=item,
-            part_file=source,
-            password=None,
-            kind=ExportFormat.MKV,
-            limits=self.limits,
-            report=report,
-        )
+        await async_fetch(self._fetch(item, source, ExportFormat.MKV, report))
         try:
             path, size, sha256 = await self._run(remux, source, target, asked)
         except MediaError as err:

@@ -22,6 +22,7 @@ import mmap
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from homeassistant.core import HomeAssistant
@@ -221,31 +222,26 @@ def _check_type(stream: ExportStream, kind: ExportFormat) -> Callable[[bytes], b
     return lambda head: head[offset : offset + len(magic)] == magic
 
 
-async def async_download(
-    hass: HomeAssistant,
-    client: AxisEdgeStorage,
-    *,
-    disk_id: str,
-    item: Planned,
-    part_file: PartFile,
-    password: str | None,
-    kind: ExportFormat,
-    limits: ExportLimits,
-    report: Report,
-) -> ExportedFile:
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """One part to fetch: from which camera and disk, into which part file, within what limits."""
+
+    hass: HomeAssistant
+    client: AxisEdgeStorage
+    disk_id: str
+    item: Planned
+    part_file: PartFile
+    password: str | None
+    kind: ExportFormat  # what the camera sends
+    limits: ExportLimits
+    report: Report
+
+
+async def async_download(fetch: Fetch) -> ExportedFile:
     """Stream one part to its ``.part`` file, fsync and rename it."""
-    await async_fetch(
-        hass,
-        client,
-        disk_id=disk_id,
-        item=item,
-        part_file=part_file,
-        password=password,
-        kind=kind,
-        limits=limits,
-        report=report,
-    )
-    final = await hass.async_add_executor_job(part_file.commit)
+    await async_fetch(fetch)
+    part_file, item = fetch.part_file, fetch.item
+    final = await fetch.hass.async_add_executor_job(part_file.commit)
     return ExportedFile(
         path=final,
         size=part_file.size,
@@ -253,43 +249,25 @@ async def async_download(
         start=item.start,
         stop=item.stop,
         recording_id=item.part.recording.recording_id,
-        disk_id=disk_id,
-        format=kind,
+        disk_id=fetch.disk_id,
+        format=fetch.kind,
     )
 
 
-async def async_fetch(
-    hass: HomeAssistant,
-    client: AxisEdgeStorage,
-    *,
-    disk_id: str,
-    item: Planned,
-    part_file: PartFile,
-    password: str | None,
-    kind: ExportFormat,
-    limits: ExportLimits,
-    report: Report,
-) -> None:
-    """Stream one part of kind `kind` into its ``.part`` file, which stays open."""
+async def async_fetch(fetch: Fetch) -> None:
+    """Stream one part into its ``.part`` file, which stays open."""
+    item, limits, part_file = fetch.item, fetch.limits, fetch.part_file
     duration = (item.stop - item.start).total_seconds()
     deadline = asyncio.timeout(limits.deadline(duration))
-    await hass.async_add_executor_job(part_file.open, True)  # O_DIRECT where it helps
+    await fetch.hass.async_add_executor_job(part_file.open, True)  # O_DIRECT where it helps
     name = part_file.name()
-    report(0.0, name)
-    pipe = Pipe(hass, part_file)
+    fetch.report(0.0, name)
+    pipe = Pipe(fetch.hass, part_file)
     try:
         try:
             async with deadline:
                 await _async_receive(
-                    client,
-                    pipe,
-                    disk_id=disk_id,
-                    item=item,
-                    name=name,
-                    password=password,
-                    kind=kind,
-                    cap=limits.byte_cap(duration, item.estimated_bytes),
-                    report=report,
+                    fetch, pipe, name, limits.byte_cap(duration, item.estimated_bytes)
                 )
         except TimeoutError:
             if not deadline.expired():
@@ -303,26 +281,16 @@ async def async_fetch(
         pipe.abort()  # after `finish`, nothing left to stop; a running write finishes first
 
 
-async def _async_receive(
-    client: AxisEdgeStorage,
-    pipe: Pipe,
-    *,
-    disk_id: str,
-    item: Planned,
-    name: str,
-    password: str | None,
-    kind: ExportFormat,
-    cap: int,
-    report: Report,
-) -> None:
+async def _async_receive(fetch: Fetch, pipe: Pipe, name: str, cap: int) -> None:
     """Receive a part into `pipe`, at most `cap` bytes (an announced length over it: at once)."""
-    async with client.exports.export(
+    item, kind = fetch.item, fetch.kind
+    async with fetch.client.exports.export(
         item.part.recording.recording_id,
-        disk_id,
+        fetch.disk_id,
         start=item.start,
         stop=item.stop,
         export_format=MP4 if kind is ExportFormat.MP4 else MATROSKA,
-        password=password,
+        password=fetch.password,
     ) as stream:
         head_ok = _check_type(stream, kind)
         too_large = ExportError("export_too_large", {"file": name, "limit": f"{cap / _MB:.1f}"})
@@ -343,6 +311,6 @@ async def _async_receive(
             await pipe.add(chunk)
             if received >= next_report:
                 next_report = received + REPORT_BYTES
-                report(received / expected if expected else 0.0, name)
+                fetch.report(received / expected if expected else 0.0, name)
         if len(head) < _HEAD_LEN and not head_ok(head):  # a body shorter than the head
             raise ExportError("unexpected_content", {"content_type": _shown_type(stream)})

@@ -388,6 +388,23 @@ async def test_not_enough_space(
     assert not any("exportrecording" in r.path for r in sim.request_log)
 
 
+async def test_a_remux_needs_room_for_the_matroska_and_the_mp4(
+    sim: Simulator, exporter: ClipExporter, folders: Folders, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The largest part counts twice when it is remuxed: room enough for Matroska, not MP4."""
+    request = _in_first(sim, seconds=600)
+    monkeypatch.setattr(exporter_module, "disk_space", lambda _folder: (1_000, 10 << 30))
+    needed = (await _fails(exporter, folders, request, "not_enough_space")).placeholders
+    reserve = 1 << 30
+    estimate = round(float(needed["needed"]) * 1e6)
+    free = reserve + estimate + estimate // 2
+    monkeypatch.setattr(exporter_module, "disk_space", lambda _folder: (free, 10 << 30))
+    mp4 = ExportRequest(format=ExportFormat.MP4, start=request.start, end=request.end)
+    err = await _fails(exporter, folders, mp4, "not_enough_space")
+    assert float(err.placeholders["needed"]) == pytest.approx(2 * estimate / 1e6, abs=0.2)
+    assert (await exporter.async_export(request)).files  # the Matroska alone fits
+
+
 async def test_disk_full_while_writing(
     sim: Simulator, exporter: ClipExporter, folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -226,9 +226,14 @@ class ClipExporter:
             planned.append(Planned(part, start, stop, props.estimated_bytes))
         return planned
 
-    async def _async_space(self, folder: Path, planned: Sequence[Planned]) -> int:
-        """Check the free space for the estimated sizes; return the reserve to keep."""
-        needed = sum(item.estimated_bytes or 0 for item in planned)
+    async def _async_space(self, folder: Path, planned: Sequence[Planned], remux: bool) -> int:
+        """Check the free space for the estimated sizes; return the reserve to keep.
+
+        A remux holds a part's Matroska and its MP4 at once (the Matroska goes when its MP4
+        is done): the largest part counts twice.
+        """
+        sizes = [item.estimated_bytes or 0 for item in planned]
+        needed = sum(sizes) + (max(sizes, default=0) if remux else 0)
         free, total = await self._run(disk_space, folder)
         reserve = self.limits.reserve(total)
         if needed + reserve > free:
@@ -262,7 +267,8 @@ class ClipExporter:
         wanted = ExportFormat.ZIP if password is not None else request.format
         sent = await self._async_sent(wanted)
         planned = await self._async_properties(disk_id, parts, sent)
-        reserve = await self._async_space(folder, planned)
+        remux = sent is ExportFormat.MKV and wanted is ExportFormat.MP4
+        reserve = await self._async_space(folder, planned, remux)
         resolved = await self._run(prepare_folder, folder)
         allowed = (
             await self._run(inside, resolved, root)

@@ -11,7 +11,7 @@ the exporter removes it all when a later step or part fails.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Buffer, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -26,6 +26,7 @@ from .finish import Asked, media_error, remux, verify, verify_zip, write_thumbna
 from .folders import file_stem
 from .limits import ExportLimits
 from .models import ExportedFile, ExportFormat, Planned
+from .writeback import WriteBack
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,6 +35,33 @@ EXTENSIONS: Final = {
     ExportFormat.MKV: ".mkv",
     ExportFormat.ZIP: ".zip",
 }
+
+
+class _KernelWriteBack(WriteBack):
+    """No early write-back: the kernel writes the dirty pages when it sees fit."""
+
+    def written(self, fd: int, size: int) -> None:
+        """Do nothing (see `_SourcePart`)."""
+
+
+class _SourcePart(PartFile):
+    """The camera's Matroska of an MP4 export: read back at once by the remux, then removed.
+
+    Not hashed (its SHA-256 is never answered: the MP4's is), and written through the page
+    cache without an early write-back (never ``O_DIRECT``): the remux reads it from memory
+    rather than from the disk, and the pages still dirty when it is removed are never written.
+    """
+
+    def __init__(self, folder: Path, stem: str, ext: str, reserve: int = 0) -> None:
+        super().__init__(folder, stem, ext, reserve)
+        self._writeback = _KernelWriteBack()
+
+    def open(self, direct: bool = False) -> None:
+        """Create the ``.part`` (through the cache)."""
+        super().open(False)
+
+    def hash(self, chunks: Sequence[Buffer]) -> None:
+        """Hash nothing."""
 
 
 @dataclass(slots=True)
@@ -110,7 +138,7 @@ class Delivery:
     async def _async_remuxed(
         self, item: Planned, stem: str, asked: Asked, report: Report
     ) -> ExportedFile:
-        source = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MKV], self.reserve)
+        source = _SourcePart(self.folder, stem, EXTENSIONS[ExportFormat.MKV], self.reserve)
         target = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MP4], self.reserve)
         self.files += [source, target]
         await self._run(target.open)  # the MP4's name is taken before the download

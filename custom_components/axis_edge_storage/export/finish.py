@@ -30,6 +30,7 @@ from homeassistant.util import dt as dt_util
 
 from ..media import MediaError, MediaProblem, VideoSpan, check_covers, probe, remux_to_mp4
 from ..media import write_thumbnail as write_jpeg
+from ..media.remux import estimate_packets
 from .errors import ExportError
 from .files import PartFile
 from .models import Planned
@@ -75,7 +76,10 @@ def remux(source: PartFile, target: PartFile, asked: Asked) -> tuple[Path, int, 
     Returns the MP4's path, size and SHA-256. The caller discards both part files on a
     failure; `source` is discarded here once the MP4 is renamed.
     """
-    remux_to_mp4(source.close_part(), target.adopt(), origin=asked.origin)
+    matroska = source.close_part()
+    # The index's room reserved from the header's count (cheap), not the data moved at the end.
+    packets = estimate_packets(matroska)
+    remux_to_mp4(matroska, target.adopt(), origin=asked.origin, packets=packets)
     digest = hashlib.sha256()
     verify(_part_path(target), asked, digest=digest)
     final = target.commit()

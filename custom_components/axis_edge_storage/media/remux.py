@@ -25,6 +25,9 @@ _SAMPLE_ENTRIES = {"h264": "avc1", "hevc": "hvc1"}
 # stss 4 bytes at worst (a chunk per packet), plus a fixed part for the headers and metadata.
 _MOOV_BYTES_PER_PACKET = 48
 _MOOV_FIXED_BYTES = 64 * 1024
+# `estimate_packets`: rates and durations in headers are rounded; a frame or two more per stream.
+_ESTIMATE_MARGIN = 1.05
+_ESTIMATE_SLACK = 16
 
 
 class Faststart(StrEnum):
@@ -95,6 +98,35 @@ class _MuxerRefusedError(Exception):
     def __init__(self, error: av.FFmpegError) -> None:
         super().__init__("the mp4 muxer failed at its end")
         self.error = error
+
+
+def estimate_packets(source: Path) -> int | None:
+    """An upper estimate of the packets of ``source`` from its header alone, or None.
+
+    BLOCKING, but cheap: the container is opened (its header read), no packet is demuxed. Per
+    stream the remux copies: its duration times its frame rate (video) or its packet rate
+    (audio: sample rate / samples per frame), with a margin. None when the header lacks a
+    duration or a rate. A count that turns out too low only costs time: the muxer refuses the
+    reserved index and `remux_to_mp4` moves the data instead.
+    """
+    try:
+        with HashingReader(source) as reader, open_input(reader, None, cut=False) as container:
+            seconds = (container.duration or 0) / 1_000_000
+            if seconds <= 0 or not container.streams.video:
+                return None
+            video = container.streams.video[0]
+            rate = video.average_rate or video.guessed_rate
+            if not rate:
+                return None
+            packets = float(rate) * seconds
+            if container.streams.audio:
+                context = container.streams.audio[0].codec_context
+                if not context.sample_rate or not context.frame_size:
+                    return None
+                packets += context.sample_rate / context.frame_size * seconds
+    except (MediaError, av.FFmpegError):
+        return None
+    return int(packets * _ESTIMATE_MARGIN) + _ESTIMATE_SLACK
 
 
 def _moov_size(packets: int) -> int:

@@ -211,6 +211,21 @@ class ExportLinks:
         link = URL(f"{DOWNLOAD_PATH}/{entry_id}/{record.name}")
         return str(link.with_query({TOKEN_PARAM: self.token(entry_id, record, expires)}))
 
+    def sign(self, purpose: str, message: bytes) -> str:
+        """HMAC-SHA256 (base64url, no padding) of `message` for another kind of link.
+
+        `purpose` (e.g. ``"hls1"``) is signed first, so that no other kind of link and no
+        download link ("v1") can be made from a signature of another purpose.
+        """
+        if not purpose or purpose == "v1" or "\n" in purpose:
+            raise ValueError("a signing purpose must be a non-empty name other than v1")
+        digest = hmac.new(self._key, purpose.encode() + b"\0" + message, hashlib.sha256)
+        return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+
+    def check(self, purpose: str, message: bytes, signature: str) -> bool:
+        """Whether `signature` is `sign(purpose, message)` (constant time)."""
+        return hmac.compare_digest(self.sign(purpose, message).encode(), signature.encode())
+
     def verify(self, entry_id: str, record: WrittenFile, token: str) -> bool:
         """Whether `token` is a valid, unexpired link to `record` of that camera."""
         match = _TOKEN.fullmatch(token)

@@ -19,6 +19,13 @@ def _positive(text: str) -> float:
     return value
 
 
+def _days(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
+    return value
+
+
 def _export_formats(text: str) -> tuple[str, ...]:
     formats = tuple(f.strip() for f in text.split(",") if f.strip())
     if not formats or any(f not in EXPORT_FORMATS for f in formats):
@@ -72,6 +79,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="FORMATS",
         help="export formats offered, comma-separated (matroska, mp4; default matroska)",
     )
+    parser.add_argument(
+        "--history-days",
+        type=_days,
+        default=defaults.history_days,
+        metavar="N",
+        help="N days of history (continuous and motion recordings) before the factory timeline",
+    )
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -97,6 +111,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         seed=args.seed,
         bandwidth_mbit=args.bandwidth,
         export_formats=args.export_formats,
+        history_days=args.history_days,
     )
 
 

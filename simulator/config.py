@@ -43,6 +43,9 @@ class SimulatorConfig:
         export_formats: The export formats the camera offers (any of ``EXPORT_FORMATS``), one
             ``ExportCapabilities`` element each in ``record/export/capabilities.cgi``; another
             ``exportformat`` answers error 170.
+        history_days: Whole days of history on the SD card before the factory timeline
+            (continuous and motion recordings at fixed times of day; see
+            ``simulator/history.py``); 0: the factory timeline only.
     """
 
     username: str = "root"
@@ -63,11 +66,14 @@ class SimulatorConfig:
     seed: int = 0
     bandwidth_mbit: float | None = None
     export_formats: tuple[str, ...] = ("matroska",)
+    history_days: int = 0
 
     def __post_init__(self) -> None:
-        """Refuse export formats the simulator cannot make."""
+        """Refuse export formats the simulator cannot make, and a negative history."""
         unknown = [f for f in self.export_formats if f not in EXPORT_FORMATS]
         if unknown or not self.export_formats:
             raise ValueError(
                 f"export_formats must be some of {', '.join(EXPORT_FORMATS)}: {self.export_formats}"
             )
+        if self.history_days < 0:
+            raise ValueError(f"history_days must be 0 or more: {self.history_days}")

@@ -9,7 +9,7 @@ import random
 from datetime import datetime
 from typing import Any
 
-from . import factory
+from . import factory, history
 from .clock import Clock, compact
 from .config import SimulatorConfig
 from .model import DeviceError, Disk, Profile, Recording, Share
@@ -33,6 +33,9 @@ class Storage:
         for start_ago, stop_ago, extra in factory.TIMELINE:
             stop = None if stop_ago is None else now - stop_ago
             self.add_recording("SD_DISK", now - start_ago, stop, **extra)
+        # After the factory timeline, so that its recording ids stay those of the seed.
+        first_start = now - max(start_ago for start_ago, _, _ in factory.TIMELINE)
+        history.add_history(self, first_start, config.history_days)
         sd = self.disks["SD_DISK"]
         sd.other_used_kb = max(
             0, sd.totalsize_kb - factory.SD_FREE_KB - self.used_kb("SD_DISK", now)

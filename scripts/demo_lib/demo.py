@@ -288,6 +288,7 @@ async def run_demo(
                 "--password": camera_password,
                 "--serial": SERIAL,
                 "--cache-dir": str(root / "sim-cache"),
+                "--history-days": "3",
             }
             progress(f"starting the simulated camera on {sim_url}")
             sim = await spawn(

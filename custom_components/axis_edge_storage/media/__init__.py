@@ -1,4 +1,4 @@
-"""Video files of the camera: verify (demux, no decode), remux to MP4, thumbnail.
+"""Video files of the camera: verify (demux, no decode), remux to MP4 or an HLS segment, thumbnail.
 
 Built on PyAV alone, with no Home Assistant import (like ``vapix/``). Every function blocks
 (file I/O, FFmpeg): run them in an executor thread.
@@ -7,6 +7,7 @@ Built on PyAV alone, with no Home Assistant import (like ``vapix/``). Every func
 from .errors import MediaError, MediaProblem
 from .probe import probe
 from .remux import Faststart, remux_to_mp4
+from .segment import SegmentSpan, remux_to_ts
 from .span import VideoSpan, check_covers
 from .thumbnail import write_thumbnail
 
@@ -14,9 +15,11 @@ __all__ = [
     "Faststart",
     "MediaError",
     "MediaProblem",
+    "SegmentSpan",
     "VideoSpan",
     "check_covers",
     "probe",
     "remux_to_mp4",
+    "remux_to_ts",
     "write_thumbnail",
 ]

@@ -9,6 +9,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .actions import async_setup_actions
+from .browse.thumbnails import ThumbnailView
 from .connection import configuration_url, create_device
 from .const import DOMAIN
 from .coordinator import EdgeStorageCoordinator
@@ -32,6 +33,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the download view, once for every camera."""
     async_setup_actions(hass)
     hass.http.register_view(ExportDownloadView())
+    hass.http.register_view(ThumbnailView())
     return True
 
 

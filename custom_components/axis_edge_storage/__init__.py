@@ -18,6 +18,7 @@ from .export.links import async_get_links
 from .export.queue import ExportQueue
 from .export.view import ExportDownloadView
 from .jobs import Job, JobTracker, async_remove_job_store
+from .playback import register_views as register_playback_views
 from .runtime import AxisEdgeStorageConfigEntry, AxisEdgeStorageRuntimeData
 
 PLATFORMS: list[Platform] = [
@@ -33,6 +34,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the download view, once for every camera."""
     async_setup_actions(hass)
     hass.http.register_view(ExportDownloadView())
+    register_playback_views(hass)
     hass.http.register_view(ThumbnailView())
     return True
 

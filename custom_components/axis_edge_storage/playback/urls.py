@@ -91,16 +91,21 @@ class PlaybackClaims:
             return None
         return found
 
-    def _message(self, claims: str) -> bytes:
-        return f"{self.entry_id}\n{claims}".encode()
+    def message(self) -> bytes:
+        """What the playlist's signature signs: the entry id and the claims."""
+        return f"{self.entry_id}\n{self.encode()}".encode()
+
+    def segment_message(self, index: int) -> bytes:
+        """What segment `index`'s signature signs."""
+        return f"{self.entry_id}\n{self.encode()}\n{index}".encode()
 
     def signature(self, links: ExportLinks) -> str:
         """The playlist's signature."""
-        return links.sign(PURPOSE, self._message(self.encode()))
+        return links.sign(PURPOSE, self.message())
 
     def segment_signature(self, links: ExportLinks, index: int) -> str:
         """Segment `index`'s signature."""
-        return links.sign(SEGMENT_PURPOSE, self._message(f"{self.encode()}\n{index}"))
+        return links.sign(SEGMENT_PURPOSE, self.segment_message(index))
 
     def expired(self) -> bool:
         """Whether the URL's time is over."""

@@ -1,0 +1,151 @@
+"""One segment made from the camera: its key-frame bounds, a bounded export, the remux.
+
+Segment ``i`` runs from ``k_i``, the key frame at or before its nominal start (the camera's
+``properties.cgi`` answers it without sending video), to ``k_(i+1)``, the next segment's (the
+playlist's end for the last segment). The key frames found are kept (`KeyFrames`), so playing
+on costs one ``properties.cgi`` and one ``exportrecording.cgi`` per segment.
+
+The camera is not trusted: an export has a deadline (`DEADLINE`) and a byte cap (`MAX_BYTES`),
+is written to a file through a bounded buffer (never the segment in memory) and its Matroska is
+checked while remuxed (`media.remux_to_ts`: cut, unreadable, not reaching the next key frame).
+Every failure is a `SegmentError` with the HTTP status to answer; nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from http import HTTPStatus
+from pathlib import Path
+from typing import IO, Final
+
+from homeassistant.core import HomeAssistant
+
+from ..media import MediaError, remux_to_ts
+from ..vapix import AxisEdgeStorage
+from ..vapix.errors import VapixError
+from .playlist import epoch, nominal_start, segment_count
+from .urls import PlaybackClaims
+
+_LOGGER = logging.getLogger(__name__)
+
+DEADLINE: Final = 60.0
+MAX_BYTES: Final = 64 << 20
+BUFFER_BYTES: Final = 1 << 20
+MAX_KEY_FRAMES: Final = 8192
+#: A segment whose video ends earlier than this before the next key frame was cut short.
+SHORT_BY: Final = timedelta(seconds=1)
+
+
+class SegmentError(Exception):
+    """A segment that could not be made: the status to answer (502 or 504)."""
+
+    def __init__(self, status: HTTPStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class KeyFrames:
+    """The key frames the camera answered, per recording and asked time (bounded, LRU)."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._found: OrderedDict[tuple[str, str, str, datetime], datetime] = OrderedDict()
+
+    async def at_or_before(
+        self, client: AxisEdgeStorage, claims: PlaybackClaims, moment: datetime
+    ) -> datetime:
+        """The key frame at or before `moment` in the claims' recording."""
+        key = (claims.entry_id, claims.disk_id, claims.recording_id, moment)
+        if (found := self._found.get(key)) is not None:
+            self._found.move_to_end(key)
+            return found
+        answer = await client.exports.properties(
+            claims.recording_id, claims.disk_id, start=moment, stop=claims.end
+        )
+        found = answer.start or moment
+        self._found[key] = found
+        while len(self._found) > MAX_KEY_FRAMES:
+            self._found.popitem(last=False)
+        return found
+
+
+class SegmentMaker:
+    """Makes segments of one camera's recordings."""
+
+    def __init__(self, hass: HomeAssistant, client: AxisEdgeStorage, key_frames: KeyFrames) -> None:
+        """Use the camera's client and the shared key frames."""
+        self._hass = hass
+        self._client = client
+        self._key_frames = key_frames
+
+    async def async_make(self, claims: PlaybackClaims, index: int, target: Path) -> None:
+        """Make segment `index` of the claims' playlist at `target` (or raise `SegmentError`)."""
+        hass = self._hass
+        last = index + 1 >= segment_count(claims)
+        part = target.with_name(f".{target.name}.mkv")
+        try:
+            async with asyncio.timeout(DEADLINE):
+                start = await self._key_frame(claims, index)
+                stop = claims.end if last else await self._key_frame(claims, index + 1)
+                if stop <= start:
+                    raise SegmentError(HTTPStatus.BAD_GATEWAY, "no key frame in the segment")
+                await self._async_download(claims, start, stop, part)
+            whole = await hass.async_add_executor_job(
+                _remux, part, target, epoch(claims), None if last else stop
+            )
+            if not whole:
+                raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export was cut short")
+        except TimeoutError:
+            raise SegmentError(HTTPStatus.GATEWAY_TIMEOUT, "the camera took too long") from None
+        except VapixError as err:
+            raise SegmentError(HTTPStatus.BAD_GATEWAY, type(err).__name__) from None
+        except MediaError as err:
+            raise SegmentError(HTTPStatus.BAD_GATEWAY, err.problem.value) from None
+        finally:
+            await hass.async_add_executor_job(part.unlink, True)
+
+    async def _key_frame(self, claims: PlaybackClaims, index: int) -> datetime:
+        return await self._key_frames.at_or_before(
+            self._client, claims, nominal_start(claims, index)
+        )
+
+    async def _async_download(
+        self, claims: PlaybackClaims, start: datetime, stop: datetime, part: Path
+    ) -> None:
+        """Write the camera's export of [start, stop) to `part`, at most `MAX_BYTES`."""
+        run = self._hass.async_add_executor_job
+        opener: Callable[[], IO[bytes]] = lambda: part.open("wb")  # noqa: E731
+        handle = await run(opener)
+        try:
+            async with self._client.exports.export(
+                claims.recording_id, claims.disk_id, start=start, stop=stop
+            ) as stream:
+                if (stream.content_length or 0) > MAX_BYTES:
+                    raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export is too large")
+                received = 0
+                buffer = bytearray()
+                async for chunk in stream.iter_chunks():
+                    received += len(chunk)
+                    if received > MAX_BYTES:
+                        raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export is too large")
+                    buffer += chunk
+                    if len(buffer) >= BUFFER_BYTES:
+                        await run(handle.write, bytes(buffer))
+                        buffer.clear()
+                if buffer:
+                    await run(handle.write, bytes(buffer))
+        finally:
+            await run(handle.close)
+
+
+def _remux(source: Path, target: Path, zero: datetime, stop: datetime | None) -> bool:
+    """Remux (BLOCKING); False (and no target) when the video ends well before `stop`."""
+    span = remux_to_ts(source, target, epoch=zero, stop=stop)
+    if stop is not None and span.end + SHORT_BY < stop:
+        target.unlink(missing_ok=True)
+        return False
+    return True

@@ -1,4 +1,7 @@
-"""`scripts/screenshot`: the SD card's device page of the demo, taken with headless Chromium.
+"""`scripts/screenshot`: the demo's device page and media browser, taken with headless Chromium.
+
+Two shots: the SD card's device page (`docs/device-page.png`) and the media browser down to an
+hour of recordings with their thumbnails (`docs/media-browser.png`).
 
 Runs in `.venv-screenshot` (Playwright's driver, no browser of its own): the demo's children
 still run with `.venv`'s Python. The browser is logged in by the tokens the demo's onboarding
@@ -12,15 +15,21 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 
+from . import demo as demo_module
 from .demo import Demo, default_root, run_demo
 from .processes import DemoError
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "docs" / "device-page.png"
+MEDIA_OUTPUT = REPO / "docs" / "media-browser.png"
+MEDIA_ROOT = "media-source://axis_edge_storage"
 VIEWPORT = {"width": 1280, "height": 960}
 # What this machine's Chromium needs: no sandbox as root, no GPU, and no background traffic
 # to Google's hosts (there is no internet; each attempt would be refused).
@@ -41,9 +50,9 @@ def _say(message: str) -> None:
     print(f"screenshot: {message}", flush=True)
 
 
-async def take(demo: Demo, chromium: Path, output: Path) -> None:
-    """Open the SD card's device page logged in, wait for its sensors, save a PNG."""
-    url = demo.device_url(demo.sd_card_device_id)
+@asynccontextmanager
+async def _page(demo: Demo, chromium: Path) -> AsyncIterator[Page]:
+    """A logged-in page of the demo's frontend in headless Chromium."""
     tokens = json.dumps(demo.tokens.local_storage(demo.url))
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
@@ -60,29 +69,106 @@ async def take(demo: Demo, chromium: Path, output: Path) -> None:
             await context.add_init_script(
                 f"window.localStorage.setItem('hassTokens', {json.dumps(tokens)});"
             )
-            page = await context.new_page()
-            _say(f"opening {url}")
-            await page.goto(url)
-            for name in SHOWN:
-                # Playwright's text locators pierce the frontend's shadow roots.
-                await page.get_by_text(name, exact=True).first.wait_for(timeout=60_000)
-            await page.wait_for_timeout(1500)  # icons and the last layout pass
-            output.parent.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(output))
+            yield await context.new_page()
         finally:
             await browser.close()
 
 
-async def _run(chromium: Path, output: Path, root: Path) -> int:
+async def take(demo: Demo, chromium: Path, output: Path) -> None:
+    """Open the SD card's device page logged in, wait for its sensors, save a PNG."""
+    url = demo.device_url(demo.sd_card_device_id)
+    async with _page(demo, chromium) as page:
+        _say(f"opening {url}")
+        await page.goto(url)
+        for name in SHOWN:
+            # Playwright's text locators pierce the frontend's shadow roots.
+            await page.get_by_text(name, exact=True).first.wait_for(timeout=60_000)
+        await page.wait_for_timeout(1500)  # icons and the last layout pass
+        output.parent.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(output))
+
+
+async def _media_path(demo: Demo) -> list[str]:
+    """The titles to click down to the busiest hour of a past day.
+
+    The source, the camera, the SD card, a past day, and its hour with the most recordings
+    (events and continuous pieces), found by the websocket API.
+    """
+    titles = ["Axis Edge Storage"]
+
+    async def browse(content_id: str) -> list[dict[str, Any]]:
+        result = await demo.hass.ws("media_source/browse_media", media_content_id=content_id)
+        return list(result["children"])
+
+    cameras = await browse(MEDIA_ROOT)
+    camera = next(c for c in cameras if demo.entry_id in c["media_content_id"])
+    disks = await browse(camera["media_content_id"])
+    disk = next(d for d in disks if d["title"].startswith("SD card"))
+    days = await browse(disk["media_content_id"])
+    if not days:
+        raise DemoError("the media browser shows no day of recordings")
+    day = days[1] if len(days) > 1 else days[0]
+    hours = await browse(day["media_content_id"])
+    counts = [(len(await browse(hour["media_content_id"])), hour["title"]) for hour in hours]
+    hour_title = max(counts)[1]
+    titles += [camera["title"], disk["title"], day["title"], hour_title]
+    return titles
+
+
+async def take_media_browser(demo: Demo, chromium: Path, output: Path) -> None:
+    """Media > Axis Edge Storage > camera > SD card > a day > an hour, thumbnails loaded."""
+    path = await _media_path(demo)
+    async with _page(demo, chromium) as page:
+        url = f"{demo.url}/media-browser/browser"
+        _say(f"opening {url}, then {' > '.join(path)}")
+        await page.goto(url)
+        for title in path:
+            target = page.get_by_text(title, exact=True).first
+            await target.wait_for(timeout=60_000)
+            await target.click()
+            await page.wait_for_timeout(800)
+        # Every thumbnail is made from the camera on first view; the frontend fetches it with
+        # its session and shows it as a data: URL. Wait until they are shown.
+        await page.wait_for_function(
+            """() => {
+                const found = [];
+                const walk = (root) => {
+                    for (const el of root.querySelectorAll("*")) {
+                        if (el.shadowRoot) walk(el.shadowRoot);
+                        const bg = getComputedStyle(el).backgroundImage || "";
+                        if (bg.includes("data:image/jpeg")) found.push(el);
+                    }
+                };
+                walk(document);
+                return found.length > 0;
+            }""",
+            timeout=60_000,
+        )
+        await page.wait_for_timeout(4000)  # the remaining thumbnails and the last layout pass
+        output.parent.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(output))
+
+
+async def _run(chromium: Path, outputs: dict[str, Path], root: Path) -> int:
     began = time.monotonic()
+    # The media browser needs media_source, which the demo's configuration does not load.
+    if "media_source:" not in demo_module.CONFIGURATION_YAML:
+        demo_module.CONFIGURATION_YAML = demo_module.CONFIGURATION_YAML.replace(
+            "frontend:\n", "frontend:\nmedia_source:\n"
+        )
     try:
         async with run_demo(REPO, root, REPO / ".venv" / "bin" / "python", _say) as demo:
-            await take(demo, chromium, output)
+            if "device" in outputs:
+                await take(demo, chromium, outputs["device"])
+            if "media" in outputs:
+                await take_media_browser(demo, chromium, outputs["media"])
     except DemoError as err:
         print(f"screenshot: FAILED: {err}", file=sys.stderr, flush=True)
         return 1
-    size = (await asyncio.to_thread(output.stat)).st_size
-    _say(f"wrote {output} ({size} bytes) in {time.monotonic() - began:.1f} s")
+    for output in outputs.values():
+        size = (await asyncio.to_thread(output.stat)).st_size
+        _say(f"wrote {output} ({size} bytes)")
+    _say(f"done in {time.monotonic() - began:.1f} s")
     return 0
 
 
@@ -90,11 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run."""
     parser = argparse.ArgumentParser(prog="scripts/screenshot", description=__doc__)
     parser.add_argument("--chromium", type=Path, default=Path("/usr/bin/chromium"))
-    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="the device page's PNG")
+    parser.add_argument("--media-output", type=Path, default=MEDIA_OUTPUT)
+    parser.add_argument(
+        "--only", choices=("device", "media"), default=None, help="take one shot only"
+    )
     parser.add_argument("--dir", type=Path, default=None, help="the demo folder")
     args = parser.parse_args(argv)
     root = (args.dir or default_root(REPO)).resolve()
-    return asyncio.run(_run(args.chromium, args.output.resolve(), root))
+    outputs = {"device": args.output.resolve(), "media": args.media_output.resolve()}
+    if args.only is not None:
+        outputs = {args.only: outputs[args.only]}
+    return asyncio.run(_run(args.chromium, outputs, root))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -21,7 +22,7 @@ from custom_components.axis_edge_storage.browse.thumbnails import DATA_THUMBNAIL
 from custom_components.axis_edge_storage.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import TITLE
+from .conftest import SERIAL, TITLE
 
 ROOT = f"media-source://{DOMAIN}"
 D = tree.DASH
@@ -63,6 +64,12 @@ async def _error(ws: Any, kind: str, content_id: str) -> dict[str, Any]:
     msg = await ws.receive_json()
     assert not msg["success"], msg
     return msg["error"]  # type: ignore[no-any-return]
+
+
+def _camera_device_id(hass: HomeAssistant) -> str:
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert device is not None
+    return device.id
 
 
 def _index_reads(sim: Simulator) -> int:
@@ -244,6 +251,22 @@ async def test_the_index_is_read_once_and_invalidated(
     async_invalidate(hass, browser.entry_id)
     await _browse(ws, disk_id)
     assert _index_reads(sim) == 3
+
+    # remove_recording drops it too: the removed recording is gone from the next browse.
+    motion = next(r for r in sim.state.recordings.values() if r.eventid == "motion" and r.stop)
+    await hass.services.async_call(
+        DOMAIN,
+        "remove_recording",
+        {
+            "device_id": _camera_device_id(hass),
+            "recording_id": [motion.recordingid],
+            "confirm": True,
+        },
+        blocking=True,
+        return_response=True,
+    )
+    await _browse(ws, disk_id)
+    assert _index_reads(sim) == 4
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import voluptuous as vol
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
+from ..browse.index import async_invalidate
 from ..const import DOMAIN
 from ..vapix import Recording
 from .common import CAMERA_FIELD, CONFIRM_FIELD, TARGET_FIELDS, device_text
@@ -97,6 +98,9 @@ async def _remove(call: ActionCall) -> dict[str, Any]:
     # Every one checked before any is removed.
     found = [await _async_removable(call, recording_id) for recording_id in wanted]
     await call.device_call(call.client.recordings.remove(wanted))
+    # The media browser's list of recordings no longer holds them.
+    for disk_id in {recording.disk_id for recording in found}:
+        async_invalidate(call.hass, call.target.entry.entry_id, disk_id)
     return {
         "removed": [
             {"recording_id": recording.recording_id, "disk_id": recording.disk_id}

@@ -53,7 +53,11 @@ def _video(data: bytes) -> list[int]:
 
 
 async def test_an_hour_plays_on_without_gaps(
-    hass: HomeAssistant, hour: Hour, cache: SegmentCache, hass_client_no_auth: ClientMaker
+    hass: HomeAssistant,
+    hour: Hour,
+    sim: Simulator,
+    cache: SegmentCache,
+    hass_client_no_auth: ClientMaker,
 ) -> None:
     client = await hass_client_no_auth()
     url, names = await _playlist(hass, hour, client)
@@ -66,6 +70,9 @@ async def test_an_hour_plays_on_without_gaps(
         found = _video(await response.read())
         assert found, name
         pts += found
+    # Camera requests: one export and one properties.cgi per segment (10 of each a minute).
+    assert sim.request_log.paths().count(EXPORT) == len(names)
+    assert sim.request_log.paths().count(PROPERTIES) == len(names)
     tick = FRAME.total_seconds() * 90_000
     steps = {b - a for a, b in itertools.pairwise(pts)}
     assert all(0 < step <= tick + 1 for step in steps), steps

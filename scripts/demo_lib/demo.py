@@ -46,6 +46,7 @@ api:
 config:
 onboarding:
 frontend:
+media_source:
 
 logger:
   default: warning

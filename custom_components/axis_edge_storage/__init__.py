@@ -23,6 +23,7 @@ from .runtime import AxisEdgeStorageConfigEntry, AxisEdgeStorageRuntimeData
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
+    Platform.CALENDAR,
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,

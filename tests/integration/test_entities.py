@@ -24,6 +24,8 @@ CAMERA = "axis_p3265_lve_accc8e012345"
 SD = f"{CAMERA}_sd_card"
 # Values that follow the ongoing recording's growth from second to second.
 VOLATILE = {"free_space", "used_percent", "recording_space_used"}
+# The calendar's attributes that name the ongoing recording (its times, its id).
+CALENDAR_VOLATILE = {"start_time", "end_time", "description"}
 
 
 def coordinator_of(entry: MockConfigEntry) -> EdgeStorageCoordinator:
@@ -73,7 +75,12 @@ def entities_view(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]
             "entity_category": item.entity_category,
             "unit": item.unit_of_measurement,
             "state": "<changes with the recording>" if volatile else state.state,
-            "attributes": dict(state.attributes),
+            "attributes": {
+                key: "<the ongoing recording's>"
+                if item.domain == "calendar" and key in CALENDAR_VOLATILE
+                else value
+                for key, value in state.attributes.items()
+            },
         }
     return view
 

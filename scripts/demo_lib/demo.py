@@ -271,9 +271,16 @@ async def _entities(
 
 @asynccontextmanager
 async def run_demo(
-    repo: Path, root: Path, python: Path, progress: Progress = _quiet
+    repo: Path,
+    root: Path,
+    python: Path,
+    progress: Progress = _quiet,
+    simulator_options: dict[str, str] | None = None,
 ) -> AsyncIterator[Demo]:
-    """Start everything, yield the running demo, stop everything (in every case)."""
+    """Start everything, yield the running demo, stop everything (in every case).
+
+    `simulator_options` add to (or replace) the simulator's options, e.g. ``--bandwidth``.
+    """
     started = time.monotonic()
     children: list[Child] = []
     with _lock(root):
@@ -290,6 +297,7 @@ async def run_demo(
                 "--serial": SERIAL,
                 "--cache-dir": str(root / "sim-cache"),
                 "--history-days": "3",
+                **(simulator_options or {}),
             }
             progress(f"starting the simulated camera on {sim_url}")
             sim = await spawn(

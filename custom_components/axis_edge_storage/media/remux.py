@@ -14,6 +14,7 @@ from typing import Any
 import av
 
 from .errors import MediaError, MediaProblem
+from .packets import add_copy, demuxed
 from .probe import open_input, origin_of
 from .reader import HashingReader, is_cut, sniff
 
@@ -183,21 +184,8 @@ def _copy(container: Any, target: Path, creation_time: str, options: dict[str, s
 
 def _copy_packets(container: Any, output: Any, streams: dict[int, Any]) -> None:
     """Copy the packets of the ``streams`` (input index -> output stream) one by one."""
-    packets = container.demux([container.streams[index] for index in streams])
     written = 0
-    while True:
-        try:
-            packet = next(packets)
-        except StopIteration:
-            break
-        except av.FFmpegError as err:
-            _LOGGER.debug("Demuxing stopped early: %s", type(err).__name__)
-            problem = MediaProblem.TRUNCATED if written else MediaProblem.UNREADABLE
-            raise MediaError(problem, {"reason": "cannot read packets"}) from None
-        if packet.dts is None and packet.pts is None:
-            continue  # the empty packet that ends a stream
-        if packet.is_corrupt:
-            raise MediaError(MediaProblem.TRUNCATED, {"reason": "damaged packet"})
+    for packet in demuxed(container, streams):
         packet.stream = streams[packet.stream_index]
         output.mux_one(packet)
         written += 1
@@ -217,7 +205,7 @@ def _muxer_error(err: av.FFmpegError) -> BaseException:
 def _add_streams(container: Any, output: Any) -> dict[int, Any]:
     """Add the output streams: the first video, and the first audio the mp4 muxer accepts."""
     video = container.streams.video[0]
-    streams = {video.index: _add_copy(output, video)}
+    streams = {video.index: add_copy(output, video)}
     tag = _SAMPLE_ENTRIES.get(video.codec_context.name)
     if tag is not None:
         _set_tag(streams[video.index], tag)
@@ -225,17 +213,10 @@ def _add_streams(container: Any, output: Any) -> dict[int, Any]:
         audio = container.streams.audio[0]
         name = audio.codec_context.name
         if name in output.supported_codecs:
-            streams[audio.index] = _add_copy(output, audio)
+            streams[audio.index] = add_copy(output, audio)
         else:
             _LOGGER.debug("The MP4 has no audio: the mp4 muxer does not take %s", name)
     return streams
-
-
-def _add_copy(output: Any, template: Any) -> Any:
-    """A stream copying ``template``'s packets (no codec opened)."""
-    if hasattr(output, "add_stream_from_template"):  # PyAV 14 and later
-        return output.add_stream_from_template(template, opaque=True)
-    return output.add_stream(template=template)  # PyAV 13 (Home Assistant 2025.4)
 
 
 def _set_tag(stream: Any, tag: str) -> None:

@@ -27,6 +27,7 @@ from typing import Any, Final
 import av
 
 from .errors import MediaError, MediaProblem
+from .packets import add_copy, demuxed
 from .probe import open_input, origin_of
 from .reader import HashingReader, is_cut, sniff
 
@@ -100,11 +101,11 @@ def _write(
     limit = None if stop is None else _ticks(stop.astimezone(UTC) - epoch.astimezone(UTC))
     output: Any = av.open(os.fspath(target.absolute()), "w", format="mpegts")
     try:
-        streams = {video.index: _add_copy(output, video)}
+        streams = {video.index: add_copy(output, video)}
         if container.streams.audio:
             audio = container.streams.audio[0]
             if audio.codec_context.name in _AUDIO_CODECS:
-                streams[audio.index] = _add_copy(output, audio)
+                streams[audio.index] = add_copy(output, audio)
         span = _copy(container, output, streams, video.index, shift=shift, limit=limit)
     except BaseException:
         with contextlib.suppress(av.FFmpegError):
@@ -133,20 +134,7 @@ def _copy(
     first: int | None = None
     end = 0
     count = 0
-    packets = container.demux([container.streams[index] for index in streams])
-    while True:
-        try:
-            packet = next(packets)
-        except StopIteration:
-            break
-        except av.FFmpegError as err:
-            _LOGGER.debug("Demuxing stopped early: %s", type(err).__name__)
-            problem = MediaProblem.TRUNCATED if count else MediaProblem.UNREADABLE
-            raise MediaError(problem, {"reason": "cannot read packets"}) from None
-        if packet.pts is None and packet.dts is None:
-            continue
-        if packet.is_corrupt:
-            raise MediaError(MediaProblem.TRUNCATED, {"reason": "damaged packet"})
+    for packet in demuxed(container, streams):
         base = packet.time_base
         pts = shift + _rescale(packet.pts if packet.pts is not None else packet.dts, base)
         if limit is not None and pts >= limit:
@@ -184,10 +172,3 @@ def _delta(ticks: int) -> timedelta:
 def _rescale(value: int, time_base: Fraction | None) -> int:
     base = time_base or Fraction(1, 1000)
     return round(Fraction(value) * base / TS_TIME_BASE)
-
-
-def _add_copy(output: Any, template: Any) -> Any:
-    """A stream copying ``template``'s packets (no codec opened)."""
-    if hasattr(output, "add_stream_from_template"):  # PyAV 14 and later
-        return output.add_stream_from_template(template, opaque=True)
-    return output.add_stream(template=template)  # PyAV 13 (Home Assistant 2025.4)

@@ -22,7 +22,7 @@ import tempfile
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import Final
 
 from aiohttp import web
 from homeassistant.config_entries import ConfigEntryState
@@ -31,6 +31,7 @@ from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN, LOGGER
+from ..export.short import ShortExportTooLargeError, async_export_to_file
 from ..media import MediaError, write_thumbnail
 from ..runtime import AxisEdgeStorageConfigEntry
 from ..vapix import VapixError
@@ -42,7 +43,6 @@ MAX_EXPORT_BYTES: Final = 16 << 20
 SPAN: Final = timedelta(seconds=2)
 DEADLINE: Final = 30.0
 PER_CAMERA: Final = 2
-_WRITE_BYTES: Final = 1 << 20
 _NAME = re.compile(r"^([0-9TZ.]{16,24})\.jpg$")
 
 DATA_THUMBNAILS: HassKey[Thumbnails] = HassKey(f"{DOMAIN}_thumbnails")
@@ -90,10 +90,8 @@ def _evict(folder: Path, limit: int) -> None:
         total -= size
 
 
-def _open_part(folder: Path, name: str) -> tuple[Path, BinaryIO]:
+def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    return path, path.open("wb")
 
 
 def _make(source: Path, target: Path, folder: Path, limit: int) -> bytes:
@@ -145,20 +143,29 @@ class Thumbnails:
         target: Path,
     ) -> bytes:
         limit = self._limits.setdefault(entry.entry_id, asyncio.Semaphore(PER_CAMERA))
-        part_name = f".{target.stem}.{secrets.token_hex(4)}.mkv"
+        path = self.folder / f".{target.stem}.{secrets.token_hex(4)}.mkv"
         async with limit:
-            path, handle = await self._hass.async_add_executor_job(
-                _open_part, self.folder, part_name
-            )
             try:
-                try:
-                    async with asyncio.timeout(DEADLINE):
-                        await self._export(entry, disk_id, recording_id, moment, handle)
-                finally:
-                    await self._hass.async_add_executor_job(handle.close)
+                await self._hass.async_add_executor_job(_make_folder, self.folder)
+                async with asyncio.timeout(DEADLINE):
+                    await async_export_to_file(
+                        self._hass,
+                        entry.runtime_data.client,
+                        recording_id=recording_id,
+                        disk_id=disk_id,
+                        start=moment,
+                        stop=moment + SPAN,
+                        path=path,
+                        max_bytes=MAX_EXPORT_BYTES,
+                    )
                 data = await self._hass.async_add_executor_job(
                     _make, path, target, self.folder, self.max_bytes
                 )
+            except ShortExportTooLargeError:
+                LOGGER.debug(
+                    "No thumbnail of %s at %s: the export is too large", recording_id, moment
+                )
+                raise ThumbnailError("the export is too large for a thumbnail") from None
             except (VapixError, MediaError, TimeoutError, ThumbnailError, OSError) as err:
                 LOGGER.debug("No thumbnail of %s at %s: %s", recording_id, moment, err)
                 raise ThumbnailError(str(err)) from None
@@ -166,34 +173,6 @@ class Thumbnails:
                 await self._hass.async_add_executor_job(path.unlink, True)
         self.made += 1
         return data
-
-    async def _export(
-        self,
-        entry: AxisEdgeStorageConfigEntry,
-        disk_id: str,
-        recording_id: str,
-        moment: datetime,
-        handle: BinaryIO,
-    ) -> None:
-        """Write about one GOP from `moment` to `handle`, at most `MAX_EXPORT_BYTES`."""
-        client = entry.runtime_data.client
-        received = 0
-        pending: list[bytes] = []
-        async with client.exports.export(
-            recording_id, disk_id, start=moment, stop=moment + SPAN
-        ) as stream:
-            if (stream.content_length or 0) > MAX_EXPORT_BYTES:
-                raise ThumbnailError("the export is too large for a thumbnail")
-            async for chunk in stream.iter_chunks():
-                received += len(chunk)
-                if received > MAX_EXPORT_BYTES:
-                    raise ThumbnailError("the export is too large for a thumbnail")
-                pending.append(chunk)
-                if sum(map(len, pending)) >= _WRITE_BYTES:
-                    await self._hass.async_add_executor_job(handle.write, b"".join(pending))
-                    pending.clear()
-        if pending:
-            await self._hass.async_add_executor_job(handle.write, b"".join(pending))
 
 
 def async_get_thumbnails(hass: HomeAssistant) -> Thumbnails:

@@ -16,14 +16,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
-from typing import IO, Final
+from typing import Final
 
 from homeassistant.core import HomeAssistant
 
+from ..export.short import ShortExportTooLargeError, async_export_to_file
 from ..media import MediaError, remux_to_ts
 from ..vapix import AxisEdgeStorage
 from ..vapix.errors import VapixError
@@ -34,7 +34,6 @@ _LOGGER = logging.getLogger(__name__)
 
 DEADLINE: Final = 60.0
 MAX_BYTES: Final = 64 << 20
-BUFFER_BYTES: Final = 1 << 20
 MAX_KEY_FRAMES: Final = 8192
 #: A segment whose video ends earlier than this before the next key frame was cut short.
 SHORT_BY: Final = timedelta(seconds=1)
@@ -93,7 +92,16 @@ class SegmentMaker:
                 stop = claims.end if last else await self._key_frame(claims, index + 1)
                 if stop <= start:
                     raise SegmentError(HTTPStatus.BAD_GATEWAY, "no key frame in the segment")
-                await self._async_download(claims, start, stop, part)
+                await async_export_to_file(
+                    hass,
+                    self._client,
+                    recording_id=claims.recording_id,
+                    disk_id=claims.disk_id,
+                    start=start,
+                    stop=stop,
+                    path=part,
+                    max_bytes=MAX_BYTES,
+                )
             whole = await hass.async_add_executor_job(
                 _remux, part, target, epoch(claims), None if last else stop
             )
@@ -101,6 +109,8 @@ class SegmentMaker:
                 raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export was cut short")
         except TimeoutError:
             raise SegmentError(HTTPStatus.GATEWAY_TIMEOUT, "the camera took too long") from None
+        except ShortExportTooLargeError:
+            raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export is too large") from None
         except VapixError as err:
             raise SegmentError(HTTPStatus.BAD_GATEWAY, type(err).__name__) from None
         except MediaError as err:
@@ -112,34 +122,6 @@ class SegmentMaker:
         return await self._key_frames.at_or_before(
             self._client, claims, nominal_start(claims, index)
         )
-
-    async def _async_download(
-        self, claims: PlaybackClaims, start: datetime, stop: datetime, part: Path
-    ) -> None:
-        """Write the camera's export of [start, stop) to `part`, at most `MAX_BYTES`."""
-        run = self._hass.async_add_executor_job
-        opener: Callable[[], IO[bytes]] = lambda: part.open("wb")  # noqa: E731
-        handle = await run(opener)
-        try:
-            async with self._client.exports.export(
-                claims.recording_id, claims.disk_id, start=start, stop=stop
-            ) as stream:
-                if (stream.content_length or 0) > MAX_BYTES:
-                    raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export is too large")
-                received = 0
-                buffer = bytearray()
-                async for chunk in stream.iter_chunks():
-                    received += len(chunk)
-                    if received > MAX_BYTES:
-                        raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export is too large")
-                    buffer += chunk
-                    if len(buffer) >= BUFFER_BYTES:
-                        await run(handle.write, bytes(buffer))
-                        buffer.clear()
-                if buffer:
-                    await run(handle.write, bytes(buffer))
-        finally:
-            await run(handle.close)
 
 
 def _remux(source: Path, target: Path, zero: datetime, stop: datetime | None) -> bool:

@@ -17,6 +17,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
@@ -117,3 +118,24 @@ async def call_action(
     )
     assert isinstance(response, dict)
     return response
+
+
+@pytest.fixture
+def media(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """Home Assistant's media folder, in a temporary folder (and an allowed folder beside it)."""
+    folder = tmp_path / "media"
+    folder.mkdir()
+    hass.config.media_dirs = {"local": str(folder)}
+    hass.config.allowlist_external_dirs = {str(folder), str(tmp_path / "elsewhere")}
+    return folder
+
+
+@pytest.fixture
+async def loaded(
+    hass: HomeAssistant, media: Path, config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration set up with the http component (for downloads)."""
+    assert await async_setup_component(hass, "http", {})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

@@ -29,27 +29,6 @@ CAMERA = "axis_p3265_lve_accc8e012345"
 FOLDER_NAME = CAMERA  # the camera's export folder is named after the entry title
 
 
-@pytest.fixture
-def media(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """Home Assistant's media folder, in a temporary folder."""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    hass.config.media_dirs = {"local": str(folder)}
-    hass.config.allowlist_external_dirs = {str(folder), str(tmp_path / "elsewhere")}
-    return folder
-
-
-@pytest.fixture
-async def loaded(
-    hass: HomeAssistant, media: Path, config_entry: MockConfigEntry
-) -> MockConfigEntry:
-    """The integration set up with the http component (for downloads)."""
-    assert await async_setup_component(hass, "http", {})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
-
-
 def camera_id(hass: HomeAssistant, disk: str | None = None) -> str:
     """The device id of the camera, or of one of its disks."""
     ident = SERIAL if disk is None else f"{SERIAL}_{disk}"

@@ -31,27 +31,6 @@ from .test_export_clip import FOLDER_NAME, camera_id, export
 RESTART_FORGETS = ("http.auth.sign_secret", f"{DOMAIN}_export_links")
 
 
-@pytest.fixture
-def media(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """Home Assistant's media folder."""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    hass.config.media_dirs = {"local": str(folder)}
-    hass.config.allowlist_external_dirs = {str(folder)}
-    return folder
-
-
-@pytest.fixture
-async def loaded(
-    hass: HomeAssistant, media: Path, config_entry: MockConfigEntry
-) -> MockConfigEntry:
-    """The integration set up with the http component (for downloads)."""
-    assert await async_setup_component(hass, "http", {})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
-
-
 async def _two_files(hass: HomeAssistant) -> list[dict[str, Any]]:
     now = dt_util.now()
     files = []

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -22,27 +19,6 @@ from simulator import Simulator
 from .test_export_clip import camera_id, capture, export
 
 EXPORT_CGI = "record/export/exportrecording.cgi"
-
-
-@pytest.fixture
-def media(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """Home Assistant's media folder, in a temporary folder."""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    hass.config.media_dirs = {"local": str(folder)}
-    hass.config.allowlist_external_dirs = {str(folder)}
-    return folder
-
-
-@pytest.fixture
-async def loaded(
-    hass: HomeAssistant, media: Path, config_entry: MockConfigEntry
-) -> MockConfigEntry:
-    """The integration set up with the http component."""
-    assert await async_setup_component(hass, "http", {})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
 
 
 async def test_exports_stay_one_at_a_time_across_a_reload(

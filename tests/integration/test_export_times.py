@@ -6,13 +6,11 @@ a time zone east and one west of UTC.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.axis_edge_storage.const import DOMAIN
@@ -34,27 +32,6 @@ LIMITS: list[tuple[dict[str, Any], str]] = [
     ({"at": "2020-01-01 00:00:00", "before": 86400, "after": 86400}, "range_too_long"),
     ({"start": "9998-12-01 00:00:00", "end": "9998-12-01 00:10:00"}, "start_in_future"),
 ]
-
-
-@pytest.fixture
-def media(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """Home Assistant's media folder, in a temporary folder."""
-    folder = tmp_path / "media"
-    folder.mkdir()
-    hass.config.media_dirs = {"local": str(folder)}
-    hass.config.allowlist_external_dirs = {str(folder)}
-    return folder
-
-
-@pytest.fixture
-async def loaded(
-    hass: HomeAssistant, media: Path, config_entry: MockConfigEntry
-) -> MockConfigEntry:
-    """The integration set up with the http component."""
-    assert await async_setup_component(hass, "http", {})
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
 
 
 @pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles"])

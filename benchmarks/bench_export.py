@@ -67,7 +67,7 @@ from unittest.mock import patch
 
 from aiohttp.resolver import AsyncResolver
 from homeassistant import loader
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import frame
@@ -445,9 +445,10 @@ def _rotated(kinds: tuple[str, ...], turn: int) -> tuple[str, ...]:
     return kinds[shift:] + kinds[:shift]
 
 
-async def bench(hass: HomeAssistant, url: str, work: Path, phase: Phase) -> Results:
-    """Set up the entry, plan a range of about `size` bytes, alternate the transfers."""
-    results = Results(phase, load=[os.getloadavg()[0]])
+async def async_load_camera(
+    hass: HomeAssistant, url: str, work: Path
+) -> tuple[ConfigEntry, dr.DeviceEntry]:
+    """The media folder in `work`; the simulator's camera set up: its entry and its device."""
     media = work / "media"
     media.mkdir()
     hass.config.media_dirs = {"local": str(media)}
@@ -463,15 +464,27 @@ async def bench(hass: HomeAssistant, url: str, work: Path, phase: Phase) -> Resu
         for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
         if d.via_device_id is None
     )
+    return entry, device
 
-    recording_id, disk_id, start, stop = await _plan_export(url, phase.size)
+
+async def async_planned_export(url: str, size: int) -> tuple[str, str, str]:
+    """A range of about `size` bytes: its start, stop and the camera's export URL (built once)."""
+    recording_id, disk_id, start, stop = await _plan_export(url, size)
     query = (
         f"schemaversion=1&recordingid={recording_id}&diskid={disk_id}&exportformat=matroska"
         f"&starttime={start}&stoptime={stop}"
     )
-    results.planned_url = f"{url}/axis-cgi/record/export/exportrecording.cgi?{query}"
+    planned = f"{url}/axis-cgi/record/export/exportrecording.cgi?{query}"
     # The simulator builds the file on the first request (a few seconds); curl has no timeout.
-    await curl("d", results.planned_url, Path("/dev/null"))
+    await curl("d", planned, Path("/dev/null"))
+    return start, stop, planned
+
+
+async def bench(hass: HomeAssistant, url: str, work: Path, phase: Phase) -> Results:
+    """Set up the entry, plan a range of about `size` bytes, alternate the transfers."""
+    results = Results(phase, load=[os.getloadavg()[0]])
+    entry, device = await async_load_camera(hass, url, work)
+    start, stop, results.planned_url = await async_planned_export(url, phase.size)
 
     # The camera's Matroska, byte for byte (issue 12's bars): the mp4 default is bench_mp4's.
     export = Export(

@@ -58,18 +58,15 @@ from unittest.mock import patch
 import av
 from aiohttp.resolver import AsyncResolver
 from homeassistant import loader
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import frame
 from homeassistant.runner import HassEventLoopPolicy
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     async_test_home_assistant,
 )
 from yarl import URL
 
-from benchmarks.bench_client import GIB, _plan_export
+from benchmarks.bench_client import GIB
 from benchmarks.bench_export import (
     CACHE,
     MIB,
@@ -77,11 +74,12 @@ from benchmarks.bench_export import (
     RssSampler,
     _rotated,
     _uptime,
+    async_load_camera,
+    async_planned_export,
     capture_export_urls,
     curl,
 )
-from benchmarks.bench_integration import entry_for
-from benchmarks.simproc import Camera, simulator
+from benchmarks.simproc import simulator
 from custom_components.axis_edge_storage import media
 from custom_components.axis_edge_storage.media.remux import estimate_packets
 
@@ -311,28 +309,8 @@ class Run:
 async def bench(hass: HomeAssistant, url: str, work: Path, args: argparse.Namespace) -> Run:
     """Set up the entry, plan the range, run the three parts."""
     run = Run(load=[os.getloadavg()[0]])
-    media_dir = work / "media"
-    media_dir.mkdir()
-    hass.config.media_dirs = {"local": str(media_dir)}
-    base = URL(url)
-    entry = entry_for(Camera(serial="ACCC8E012345", port=base.port or 80, url=url))
-    entry.add_to_hass(hass)
-    assert await async_setup_component(hass, DOMAIN, {})
-    await hass.async_block_till_done()
-    if entry.state is not ConfigEntryState.LOADED:
-        raise RuntimeError(f"the entry did not load: {entry.state}")
-    device = next(
-        d
-        for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-        if d.via_device_id is None
-    )
-    recording_id, disk_id, start, stop = await _plan_export(url, int(args.size_gib * GIB))
-    query = (
-        f"schemaversion=1&recordingid={recording_id}&diskid={disk_id}&exportformat=matroska"
-        f"&starttime={start}&stoptime={stop}"
-    )
-    # The simulator builds the file on the first request (a few seconds).
-    await curl("d", f"{url}/axis-cgi/record/export/exportrecording.cgi?{query}", Path("/dev/null"))
+    entry, device = await async_load_camera(hass, url, work)
+    start, stop, _url = await async_planned_export(url, int(args.size_gib * GIB))
 
     data = {"device_id": device.id, "start": start, "end": stop}
     exports = run.export

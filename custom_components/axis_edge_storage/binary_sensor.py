@@ -15,8 +15,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .coordinator import EdgeStorageCoordinator, EdgeStorageData
-from .entity import CameraEntity, DiskEntity, async_follow_disks
+from .coordinator import EdgeStorageData
+from .entity import CameraEntity, DiskValueDescription, DiskValueEntity, async_follow_disks
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus
 
@@ -76,11 +76,9 @@ def _health_attributes(data: EdgeStorageData, disk_id: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DiskBinarySensorDescription(BinarySensorEntityDescription):
-    """A disk binary sensor: how to read it, and whether the disk has it."""
+class DiskBinarySensorDescription(BinarySensorEntityDescription, DiskValueDescription[bool]):
+    """A disk binary sensor: how to read it and explain it, and whether the disk has it."""
 
-    is_on_fn: Callable[[EdgeStorageData, str], bool | None]
-    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda _data, _disk_id: True
     attributes_fn: Callable[[EdgeStorageData, str], Mapping[str, Any]] | None = None
 
 
@@ -89,21 +87,21 @@ DISK_BINARY_SENSORS: tuple[DiskBinarySensorDescription, ...] = (
         key="disruption",
         translation_key="disruption",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        is_on_fn=lambda data, disk_id: bool(disruption_reasons(data, disk_id)),
+        value_fn=lambda data, disk_id: bool(disruption_reasons(data, disk_id)),
         attributes_fn=lambda data, disk_id: {"reasons": disruption_reasons(data, disk_id)},
     ),
     DiskBinarySensorDescription(
         key="recording",
         translation_key="recording",
         device_class=BinarySensorDeviceClass.RUNNING,
-        is_on_fn=lambda data, disk_id: data.recording(disk_id),
+        value_fn=lambda data, disk_id: data.recording(disk_id),
     ),
     DiskBinarySensorDescription(
         key="locked",
         translation_key="locked",
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=lambda data, disk_id: data.disks[disk_id].locked is not None,
-        is_on_fn=lambda data, disk_id: data.disks[disk_id].locked,
+        value_fn=lambda data, disk_id: data.disks[disk_id].locked,
     ),
     DiskBinarySensorDescription(
         key="health",
@@ -111,7 +109,7 @@ DISK_BINARY_SENSORS: tuple[DiskBinarySensorDescription, ...] = (
         device_class=BinarySensorDeviceClass.PROBLEM,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_health_exists,
-        is_on_fn=lambda data, disk_id: (
+        value_fn=lambda data, disk_id: (
             None if (problems := health_problems(data, disk_id)) is None else bool(problems)
         ),
         attributes_fn=_health_attributes,
@@ -145,26 +143,15 @@ class CameraRecordingBinarySensor(CameraEntity, BinarySensorEntity):
         return self.coordinator.data.any_recording
 
 
-class DiskBinarySensor(DiskEntity, BinarySensorEntity):
+class DiskBinarySensor(DiskValueEntity[bool], BinarySensorEntity):
     """A binary sensor of one disk."""
 
     entity_description: DiskBinarySensorDescription
 
-    def __init__(
-        self,
-        coordinator: EdgeStorageCoordinator,
-        disk_id: str,
-        description: DiskBinarySensorDescription,
-    ) -> None:
-        """Describe the binary sensor."""
-        super().__init__(coordinator, disk_id, description)
-
     @property
     def is_on(self) -> bool | None:
         """The state; None (unknown) when the disk does not say."""
-        if self.disk is None:
-            return None
-        return self.entity_description.is_on_fn(self.coordinator.data, self.disk_id)
+        return self.disk_value
 
     @property
     def available(self) -> bool:

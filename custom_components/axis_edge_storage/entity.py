@@ -125,14 +125,33 @@ def async_follow_disks[D: DiskEntityDescription](
 
 
 @dataclass(frozen=True, kw_only=True)
-class DiskSettingDescription[T](EntityDescription):
-    """A disk setting (a number or a choice): how to read and write it, and who has it."""
+class DiskValueDescription[T](EntityDescription):
+    """A value of a disk: how to read it from the coordinator's data, and whether a disk has it."""
 
     value_fn: Callable[[EdgeStorageData, str], T | None]
+    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda _data, _disk_id: True
+
+
+class DiskValueEntity[T](DiskEntity):
+    """An entity that shows one value of its disk, as its description reads it."""
+
+    entity_description: DiskValueDescription[T]
+
+    @property
+    def disk_value(self) -> T | None:
+        """The value the description reads; None while the disk is gone."""
+        if self.disk is None:
+            return None
+        return self.entity_description.value_fn(self.coordinator.data, self.disk_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiskSettingDescription[T](DiskValueDescription[T]):
+    """A disk setting (a number or a choice): how to read and write it, and who has it."""
+
     set_fn: Callable[[AxisEdgeStorage, str, T], Awaitable[None]]
     # A short name of the device call, for error messages.
     action: str
-    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda data, disk_id: True
     # Whether the camera (its Properties.LocalStorage) offers the setting at all.
     supported_fn: Callable[[Capabilities], bool] = lambda _capabilities: True
     # The value lives in the storage settings (limits, alert levels): read it again after a write.
@@ -141,7 +160,7 @@ class DiskSettingDescription[T](EntityDescription):
     admin_only: bool = True
 
 
-class DiskSettingEntity[T](DiskEntity):
+class DiskSettingEntity[T](DiskValueEntity[T]):
     """A disk setting; its state is always the device's own value.
 
     A write passes the admin gate (unless the setting is open to every user), goes to the
@@ -156,13 +175,6 @@ class DiskSettingEntity[T](DiskEntity):
         return super().available and self.entity_description.exists_fn(
             self.coordinator.data, self.disk_id
         )
-
-    @property
-    def setting_value(self) -> T | None:
-        """The device's value; None while the disk is gone."""
-        if self.disk is None:
-            return None
-        return self.entity_description.value_fn(self.coordinator.data, self.disk_id)
 
     async def async_write_setting(self, value: T) -> None:
         """Write the value to the camera, then show what the camera now holds."""

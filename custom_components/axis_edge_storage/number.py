@@ -190,7 +190,7 @@ class DiskNumber(DiskSettingEntity[float], NumberEntity):
     @property
     def native_value(self) -> float | None:
         """The device's value."""
-        return self.setting_value
+        return self.disk_value
 
     @property
     def native_max_value(self) -> float:

@@ -120,7 +120,7 @@ class DiskSelect(DiskSettingEntity[str], SelectEntity):
     @property
     def current_option(self) -> str | None:
         """The device's value; unknown when it is not one of the options."""
-        value = self.setting_value
+        value = self.disk_value
         return value if value in self.options else None
 
     async def async_select_option(self, option: str) -> None:

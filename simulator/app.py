@@ -18,12 +18,14 @@ from . import (
     cgi_device_info,
     cgi_disk_properties,
     cgi_disks,
+    cgi_events,
     cgi_export,
     cgi_network_shares,
     cgi_params,
     cgi_recordings,
     cgi_storage_limit,
     control,
+    event_stream,
 )
 from .app_keys import CAMERA_KEY
 from .auth import Role
@@ -48,6 +50,7 @@ ALL_CGIS: list[Cgi] = [
     *cgi_export.CGIS,
     *cgi_params.CGIS,
     *cgi_device_info.CGIS,
+    *cgi_events.CGIS,
 ]
 
 
@@ -79,6 +82,7 @@ class Simulator(Camera):
             for method in cgi.methods:
                 self.app.router.add_route(method, cgi.path, cgi.handler)
         control.setup(self.app)
+        event_stream.setup(self.app)
 
     # --------------------------------------------------------------- serving
     @property

@@ -7,17 +7,20 @@ through ``simulator/app_keys.py``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .auth import Authenticator
 from .clock import Clock
 from .config import SimulatorConfig
+from .event_hub import EventHub
 from .faults import Faults
 from .media_profiles import get_profile, video_attributes
 from .model import DeviceError, Disk
@@ -27,6 +30,19 @@ from .state import DeviceState
 
 if TYPE_CHECKING:
     from .media import MediaLibrary
+
+
+def _publishing[F: Callable[..., Any]](method: F) -> F:
+    """Publish the camera's events after a control call (even one the device refuses)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Camera, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.events.publish()
+
+    return cast("F", wrapper)
 
 
 class Camera:
@@ -46,6 +62,7 @@ class Camera:
         self.auth = Authenticator(self.config, self.clock)
         self.faults = Faults()
         self.request_log = RequestLog()
+        self.events = EventHub(self.state, self.faults)
         self._export_locks: dict[tuple[str, datetime, datetime], asyncio.Lock] = {}
         self._link: TokenBucket | None = None
 
@@ -89,18 +106,20 @@ class Camera:
         return self._link
 
     # --------------------------------------------------------------- control
+    @_publishing
     def advance(self, seconds: float) -> None:
         """Move simulated time forward and apply what happened meanwhile."""
         self.clock.advance(seconds)
         self.state.tick()
 
     def reboot(self, downtime: float = 0.0) -> None:
-        """Reboot: jobs forgotten, nonces invalidated, recordings restarted after remount.
+        """Reboot: jobs forgotten, nonces and event streams cut, recordings restarted after remount.
 
         ``downtime`` simulated seconds during which VAPIX requests answer 503.
         """
         self.state.reboot(downtime)
         self.auth.forget_nonces()
+        self.events.reboot()
 
     def set_password(self, username: str, password: str) -> None:
         """Change an account's password, as a user would on the camera's web page."""
@@ -112,6 +131,7 @@ class Camera:
         """Make every digest nonce issued so far stale."""
         self.auth.expire_nonces()
 
+    @_publishing
     def start_recording(
         self,
         diskid: str = "SD_DISK",
@@ -126,6 +146,7 @@ class Camera:
         )
         return rec.recordingid
 
+    @_publishing
     def stop_recording(self, recordingid: str | None = None) -> list[str]:
         """Stop one ongoing recording, or all of them; returns the stopped ids."""
         self.state.tick()
@@ -138,20 +159,24 @@ class Camera:
             raise DeviceError(f"no ongoing recording {recordingid}")
         return stopped
 
+    @_publishing
     def add_disk(
         self, diskid: str = "SD_DISK_2", *, kind: str = "sd", totalsize_kb: int = 31166976
     ) -> Disk:
         """Insert a disk (e.g. a second SD card)."""
         return self.state.add_disk(diskid, kind=kind, totalsize_kb=totalsize_kb)
 
+    @_publishing
     def remove_disk(self, diskid: str) -> None:
         """Pull a disk out; its recordings come back if it is inserted again."""
         self.state.remove_disk(diskid)
 
+    @_publishing
     def patch_disk(self, diskid: str, **fields: Any) -> Disk:
         """Change a disk: status, locked, readonly, health, fs_errors, freesize, ..."""
         return self.state.patch_disk(diskid, fields)
 
+    @_publishing
     def set_usb(self, present: bool) -> None:
         """Insert or remove the USB disk used by export-to-external."""
         self.state.set_usb(present)

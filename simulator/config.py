@@ -46,6 +46,9 @@ class SimulatorConfig:
         history_days: Whole days of history on the SD card before the factory timeline
             (continuous and motion recordings at fixed times of day; see
             ``simulator/history.py``); 0: the factory timeline only.
+        events_iso: Event notifications carry ISO 8601 timestamps and ``"true"``/``"false"``
+            (as the ``axis`` library's fixtures) instead of epoch milliseconds and
+            ``"1"``/``"0"`` (as captured from devices).
     """
 
     username: str = "root"
@@ -67,6 +70,7 @@ class SimulatorConfig:
     bandwidth_mbit: float | None = None
     export_formats: tuple[str, ...] = ("matroska",)
     history_days: int = 0
+    events_iso: bool = False
 
     def __post_init__(self) -> None:
         """Refuse export formats the simulator cannot make, and a negative history."""

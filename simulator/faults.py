@@ -11,6 +11,17 @@ import itertools
 from dataclasses import asdict, dataclass
 from typing import Any
 
+#: The faults of the websocket event stream (``simulator/event_stream.py``).
+EVENT_KINDS = frozenset(
+    {
+        "events_drop",
+        "events_malformed",
+        "events_unsupported",
+        "events_configure_error",
+        "events_token_refused",
+        "events_iso",
+    }
+)
 #: The kinds of faults that can be injected.
 KINDS = frozenset(
     {
@@ -25,6 +36,7 @@ KINDS = frozenset(
         "huge_body",
         "close_delimited",
         "cut_chunked",
+        *EVENT_KINDS,
     }
 )
 
@@ -54,6 +66,11 @@ class Fault:
             a ``cut_chunked`` body never has its terminating 0-chunk).
         sent: Bytes of the body a ``huge_body``, ``close_delimited`` or ``cut_chunked`` fault
             sent so far (set by the simulator; a client that stops reading makes it stop early).
+        messages: An ``events_drop`` fault cuts a stream once it has sent this many messages
+            (0: cuts every open stream at once).
+
+    The event stream's faults (``EVENT_KINDS``, see ``simulator/event_stream.py``) match the
+    paths ``/axis-cgi/wssession.cgi`` and ``/vapix/ws-data-stream``.
     """
 
     id: int
@@ -69,6 +86,7 @@ class Fault:
     content_length: bool = False
     cut: float = 1.0
     sent: int = 0
+    messages: int = 0
 
     def matches(self, path: str) -> bool:
         """Whether the fault applies to a request path."""
@@ -100,6 +118,7 @@ class Faults:
         mib: float = 300.0,
         content_length: bool = False,
         cut: float = 1.0,
+        messages: int = 0,
     ) -> Fault:
         """Inject a fault; see ``Fault`` for the arguments."""
         if kind not in KINDS:
@@ -110,6 +129,8 @@ class Faults:
             raise ValueError("mib must be positive")
         if not 0 < cut <= 1:
             raise ValueError("cut must be a fraction: 0 < cut <= 1")
+        if messages < 0:
+            raise ValueError("messages must be 0 or more")
         if path is not None and not path.startswith("/"):
             path = "/axis-cgi/" + path
         fault = Fault(
@@ -125,6 +146,7 @@ class Faults:
             mib=float(mib),
             content_length=bool(content_length),
             cut=float(cut),
+            messages=int(messages),
         )
         self._faults.append(fault)
         return fault
@@ -144,6 +166,7 @@ class Faults:
             "mib",
             "content_length",
             "cut",
+            "messages",
         }
         unknown = set(data) - allowed
         if unknown:
@@ -163,6 +186,7 @@ class Faults:
             mib=data.get("mib", 300.0),
             content_length=data.get("content_length", False),
             cut=data.get("cut", 1.0),
+            messages=data.get("messages", 0),
         )
 
     def clear(self, kind: str | None = None) -> None:
@@ -177,14 +201,21 @@ class Faults:
 
     def take(self, kind: str, path: str) -> Fault | None:
         """The first active fault of ``kind`` matching ``path``, consuming one count."""
-        for fault in self._faults:
-            if fault.kind == kind and fault.matches(path):
-                if fault.count is not None:
-                    fault.count -= 1
-                    if fault.count <= 0:
-                        self._faults.remove(fault)
-                return fault
+        for fault in self.find(kind, path):
+            self.use(fault)
+            return fault
         return None
+
+    def find(self, kind: str, path: str) -> list[Fault]:
+        """The active faults of ``kind`` matching ``path`` (none consumed; see ``use``)."""
+        return [f for f in self._faults if f.kind == kind and f.matches(path)]
+
+    def use(self, fault: Fault) -> None:
+        """Consume one count of a fault found with ``find``."""
+        if fault.count is not None:
+            fault.count -= 1
+            if fault.count <= 0 and fault in self._faults:
+                self._faults.remove(fault)
 
     def active(self) -> list[Fault]:
         """The active faults."""

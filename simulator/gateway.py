@@ -2,6 +2,9 @@
 
 Time is applied first (``tick``), then a reboot's 503, authentication, injected latency, the
 product's edge storage (404), the CGI's access control (403), then the injected faults.
+A request to ``/vapix/`` (the event websocket, authenticated by its session token) meets the
+time and the reboot's 503 only. After every request, ``/sim/`` ones included, the camera's
+events are published (``simulator/event_hub.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,38 @@ from .raw_faults import apply_raw_fault
 from .request_log import RequestRecord, redact
 
 _LOGGER = logging.getLogger("simulator")
+#: Set on a request that logged itself (the event websocket logs its upgrade when it happens).
+LOGGED_KEY = "sim_logged"
+#: Query arguments replaced by ``***`` in the request log (a session token).
+_HIDDEN_ARGS = frozenset({"wssession"})
+
+
+def log_request(camera: Camera, request: web.Request, status: int, duration: float) -> None:
+    """Add a request to the camera's request log and log it (secret values hidden)."""
+    request[LOGGED_KEY] = True
+    query = {k: "***" if k in _HIDDEN_ARGS else v for k, v in request.query.items()}
+    user = request.get("user")
+    camera.request_log.append(
+        RequestRecord(
+            method=request.method,
+            path=request.path,
+            query=query,
+            user=user,
+            status=status,
+            time=camera.clock.now(),
+            duration=duration,
+            auth=presented_auth(request.headers.get("Authorization", "")),
+        )
+    )
+    _LOGGER.info(
+        "%s %s %s%s -> %d (%.1f ms)",
+        user or "-",
+        request.method,
+        request.path,
+        f"?{redact(query)}" if query else "",
+        status,
+        duration * 1000,
+    )
 
 
 class VapixGate:
@@ -32,10 +67,16 @@ class VapixGate:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Gate and log a VAPIX request; other paths (``/sim/``) pass untouched."""
-        if not request.path.startswith("/axis-cgi/"):
-            response: web.StreamResponse = await handler(request)
-            return response
+        """Gate and log a VAPIX request (other paths pass untouched), then publish events."""
+        try:
+            if not request.path.startswith(("/axis-cgi/", "/vapix/")):
+                response: web.StreamResponse = await handler(request)
+                return response
+            return await self._logged(request, handler)
+        finally:
+            self.camera.events.publish()
+
+    async def _logged(self, request: web.Request, handler: Any) -> web.StreamResponse:
         started = time.perf_counter()
         status = 500
         try:
@@ -46,32 +87,8 @@ class VapixGate:
             status = exc.status
             raise
         finally:
-            self._log(request, status, time.perf_counter() - started)
-
-    def _log(self, request: web.Request, status: int, duration: float) -> None:
-        query = dict(request.query)
-        user = request.get("user")
-        self.camera.request_log.append(
-            RequestRecord(
-                method=request.method,
-                path=request.path,
-                query=query,
-                user=user,
-                status=status,
-                time=self.camera.clock.now(),
-                duration=duration,
-                auth=presented_auth(request.headers.get("Authorization", "")),
-            )
-        )
-        _LOGGER.info(
-            "%s %s %s%s -> %d (%.1f ms)",
-            user or "-",
-            request.method,
-            request.path,
-            f"?{redact(query)}" if query else "",
-            status,
-            duration * 1000,
-        )
+            if not request.get(LOGGED_KEY):
+                log_request(self.camera, request, status, time.perf_counter() - started)
 
     async def _vapix(self, request: web.Request, handler: Any) -> web.StreamResponse:
         self.camera.state.tick()
@@ -81,6 +98,9 @@ class VapixGate:
             and now < self.camera.state.unavailable_until
         ):
             return web.Response(status=503, text="503 Service Unavailable: rebooting\n")
+        if request.path.startswith("/vapix/"):
+            response: web.StreamResponse = await handler(request)
+            return response
         result = self.camera.auth.authenticate(request)
         if result.bad_request:
             return web.Response(status=400, text="400 Bad Request: digest uri mismatch\n")
@@ -94,8 +114,7 @@ class VapixGate:
             await asyncio.sleep(fault.seconds)
         cgi = self.cgis.get(path)
         if cgi is None:
-            response: web.StreamResponse = await handler(request)
-            return response
+            return await handler(request)  # type: ignore[no-any-return]
         if cgi.edge and not self.camera.config.local_storage:
             return web.Response(status=404, text="404 Not Found\n")
         if result.account.role < cgi.role:

@@ -61,7 +61,8 @@ async def test_an_hour_plays_on_without_gaps(
 ) -> None:
     client = await hass_client_no_auth()
     url, names = await _playlist(hass, hour, client)
-    assert len(names) == 600
+    # The short lead (2 s, then 4 s) stands for the first nominal 6 s segment: 2 + 599 = 601.
+    assert len(names) == 601
     pts: list[int] = []
     for name in names:
         response = await client.get(_segment_url(url, name))
@@ -70,7 +71,8 @@ async def test_an_hour_plays_on_without_gaps(
         found = _video(await response.read())
         assert found, name
         pts += found
-    # Camera requests: one export and one properties.cgi per segment (10 of each a minute).
+    # Camera requests: one export and one properties.cgi per segment (10 of each a minute);
+    # the playlist asked the lead's three key frames, which its two segments used again.
     assert sim.request_log.paths().count(EXPORT) == len(names)
     assert sim.request_log.paths().count(PROPERTIES) == len(names)
     tick = FRAME.total_seconds() * 90_000
@@ -89,11 +91,13 @@ async def test_seeking_costs_that_segment_only(
     cache: SegmentCache,
     hass_client_no_auth: ClientMaker,
 ) -> None:
-    """Prefetch off: the playlist and the segment at minute 37 are all the camera serves."""
+    """Prefetch off: the segment at minute 37 costs its own requests only."""
     client = await hass_client_no_auth()
     url, names = await _playlist(hass, hour, client)
-    assert sim.request_log.paths() == []
-    index = 37 * 60 // 6
+    # The playlist asks the key frames of its lead (2 s and 4 s segments) and nothing else.
+    assert sim.request_log.paths() == [PROPERTIES] * 3
+    sim.request_log.clear()
+    index = 37 * 60 // 6 + 1  # the lead's two segments cover the first 6 s
     response = await client.get(_segment_url(url, names[index]))
     assert response.status == 200
     paths = sim.request_log.paths()

@@ -38,15 +38,18 @@ async def test_tampered_urls_are_not_found(
 ) -> None:
     client = await hass_client_no_auth()
     url, names = await _names(hass, hour, client)
+    sim.request_log.clear()  # the playlist's key frames
     base, claims, signature, name = url.rsplit("/", 3)
-    index, segment_signature, _ = names[1].split(".")
+    index, flag, segment_signature, _ = names[1].split(".")
+    assert flag == "1"
     bad = [
         f"{base}/{claims}/{_flip(signature)}/{name}",
         f"{base}/{_flip(claims)}/{signature}/{name}",
         f"{base.replace(hour.entry_id, 'other')}/{claims}/{signature}/{name}",
-        f"{base}/{claims}/{signature}/{index}.{_flip(segment_signature)}.ts",
-        f"{base}/{claims}/{signature}/2.{segment_signature}.ts",  # another segment's signature
-        f"{base}/{claims}/{signature}/600.{segment_signature}.ts",
+        f"{base}/{claims}/{signature}/{index}.{flag}.{_flip(segment_signature)}.ts",
+        f"{base}/{claims}/{signature}/{index}.0.{segment_signature}.ts",  # another layout
+        f"{base}/{claims}/{signature}/2.{flag}.{segment_signature}.ts",  # another segment's
+        f"{base}/{claims}/{signature}/601.{flag}.{segment_signature}.ts",
         f"{base}/{claims}/{signature}/{names[0]}".replace(claims, claims[:-2]),
     ]
     for link in bad:
@@ -62,6 +65,7 @@ async def test_an_expired_url_is_not_found(
     client = await hass_client_no_auth()
     with patch.object(urls.time, "time", return_value=time.time() - 86_401):
         url, _ = await _names(hass, hour, client)
+    sim.request_log.clear()  # the playlist's key frames, while the URL was valid
     assert (await client.get(url)).status == 404
     assert sim.request_log.paths() == []
 
@@ -123,9 +127,10 @@ async def test_the_cache_cap_holds(
 ) -> None:
     client = await hass_client_no_auth()
     url, names = await _names(hass, hour, client)
-    first = await (await client.get(str(URL(url).join(URL(names[0]))))).read()
+    # A nominal 6 s segment (0 and 1 are the short lead).
+    first = await (await client.get(str(URL(url).join(URL(names[2]))))).read()
     cache.max_bytes = 3 * len(first)
-    for name in names[1:12]:
+    for name in names[3:12]:
         assert (await client.get(str(URL(url).join(URL(name))))).status == 200
         on_disk = sum(p.stat().st_size for p in cache.folder.iterdir())
         assert on_disk <= cache.max_bytes
@@ -133,7 +138,7 @@ async def test_the_cache_cap_holds(
     exports = sim.request_log.paths().count("/axis-cgi/record/export/exportrecording.cgi")
     # The newest segments are kept; the oldest was evicted and is made again.
     assert (await client.get(str(URL(url).join(URL(names[11]))))).status == 200
-    assert (await client.get(str(URL(url).join(URL(names[0]))))).status == 200
+    assert (await client.get(str(URL(url).join(URL(names[2]))))).status == 200
     assert (
         sim.request_log.paths().count("/axis-cgi/record/export/exportrecording.cgi") == exports + 1
     )

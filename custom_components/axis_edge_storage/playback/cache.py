@@ -1,14 +1,18 @@
 """Segments made once, kept on disk with a size cap, shared, and the next ones prefetched.
 
 * **Where**: ``<config>/.cache/axis_edge_storage/hls``; a segment's file name is a hash of the
-  camera, disk, recording, the playlist's range and the segment's index (not the URL's expiry:
-  a playlist resolved again finds its segments).
+  camera, disk, recording, the playlist's range and layout and the segment's index (not the
+  URL's expiry: a playlist resolved again finds its segments).
 * **Cap**: `MAX_BYTES` in total (`SegmentCache.max_bytes`); the least recently used segments
   go first. The order is kept in memory, from the files' times at the first use after a start.
-* **Shared**: requests for a segment being made wait for the same export.
-* **Prefetch**: after a segment is served, the next `PREFETCH` are made in the background, one
-  at a time per camera (`prefetch` 0 turns it off). A user's request never waits for them: it
-  starts its own export, unless that very segment is already being made.
+* **Shared**: requests for a segment being made wait for the same export. When the last of
+  them goes (the player aborted its request: it seeked elsewhere) the export is cancelled,
+  unless it is downloaded already (the remux is short) or is a prefetch still ahead.
+* **Order**: per camera, at most `MAX_EXPORTS` exports that players wait for run at once;
+  prefetches run one at a time, and only while no player waits (`exports`).
+* **Prefetch**: after a segment is served, the next `PREFETCH` are queued (`prefetch` 0 turns
+  it off). A request of a playlist drops its queued prefetches that are no longer just ahead
+  of it and cancels such a running one (a seek makes them stale).
 """
 
 from __future__ import annotations
@@ -25,35 +29,40 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
-from .playlist import segment_count
+from .exports import CameraExports, Job
+from .playlist import Layout
 from .segments import KeyFrames
-from .urls import PlaybackClaims
 
 _LOGGER = logging.getLogger(__name__)
 
 MAX_BYTES: Final = 512 << 20
 PREFETCH: Final = 2
-#: Prefetches waiting per camera at most; more are dropped.
-MAX_QUEUED: Final = 4
 SUFFIX: Final = ".ts"
 
-type Make = Callable[[Path], Awaitable[None]]
+#: Makes a segment at the path; calls the callback once its export is downloaded.
+type Make = Callable[[Path, Callable[[], None]], Awaitable[None]]
 
 DATA_CACHE: HassKey[SegmentCache] = HassKey(f"{DOMAIN}_hls_cache")
 
 
-def segment_key(claims: PlaybackClaims, index: int) -> str:
-    """The file name of a segment."""
-    text = "\n".join(
+def playback_key(layout: Layout) -> str:
+    """What the segments of one playlist share (their key without the index)."""
+    claims = layout.claims
+    return "\n".join(
         (
             claims.entry_id,
             claims.disk_id,
             claims.recording_id,
             claims.start.isoformat(),
             claims.end.isoformat(),
-            str(index),
+            str(layout.flag),
         )
     )
+
+
+def segment_key(layout: Layout, index: int) -> str:
+    """The file name of a segment."""
+    text = f"{playback_key(layout)}\n{index}"
     return hashlib.sha256(text.encode()).hexdigest()[:40] + SUFFIX
 
 
@@ -90,15 +99,19 @@ class SegmentCache:
         self.prefetch = PREFETCH
         self.key_frames = KeyFrames()
         self._files: OrderedDict[str, int] | None = None
-        self._making: dict[str, asyncio.Task[Path]] = {}
-        self._prefetch_locks: dict[str, asyncio.Semaphore] = {}
-        self._queued: dict[str, set[str]] = {}
+        self._cameras: dict[str, CameraExports] = {}
         self._scan_lock = asyncio.Lock()
 
     @property
     def total_bytes(self) -> int:
         """The bytes of the segments kept."""
         return sum((self._files or {}).values())
+
+    def exports(self, entry_id: str) -> CameraExports:
+        """The exports of a camera (made on first use)."""
+        if (camera := self._cameras.get(entry_id)) is None:
+            camera = self._cameras[entry_id] = CameraExports(self._hass, f"{DOMAIN} HLS")
+        return camera
 
     async def _async_files(self) -> OrderedDict[str, int]:
         async with self._scan_lock:
@@ -107,31 +120,33 @@ class SegmentCache:
                 self._files = OrderedDict(found)
         return self._files
 
-    async def async_get(self, claims: PlaybackClaims, index: int, make: Make) -> Path:
-        """The segment's file, made by `make` unless kept or being made."""
+    async def async_get(self, layout: Layout, index: int, make: Make) -> Path:
+        """The segment's file, made by `make` unless kept or being made.
+
+        Cancelled (the player went), it cancels the export that no one else waits for.
+        """
         files = await self._async_files()
-        name = segment_key(claims, index)
+        exports = self.exports(layout.claims.entry_id)
+        exports.asked(playback_key(layout), index, self.prefetch)
+        name = segment_key(layout, index)
         if name in files:
             files.move_to_end(name)
             return self.folder / name
-        task = self._making.get(name)
-        if task is None:
-            task = self._start(name, make)
-        return await asyncio.shield(task)
-
-    def _start(self, name: str, make: Make) -> asyncio.Task[Path]:
-        task = self._hass.async_create_background_task(
-            self._async_make(name, make), f"{DOMAIN} HLS segment"
+        job = exports.job(name) or exports.start(
+            self._job(layout, index, name, make), foreground=True
         )
-        self._making[name] = task
-        task.add_done_callback(lambda _: self._making.pop(name, None))
-        task.add_done_callback(lambda done: done.cancelled() or done.exception())
-        return task
+        return await exports.wait(job)
 
-    async def _async_make(self, name: str, make: Make) -> Path:
+    def _job(self, layout: Layout, index: int, name: str, make: Make) -> Job:
+        return Job(name, playback_key(layout), index, lambda job: self._async_make(make, job))
+
+    async def _async_make(self, make: Make, job: Job) -> Path:
         files = await self._async_files()
+        name = job.name
+        if name in files:
+            return self.folder / name
         path = self.folder / name
-        await make(path)
+        await make(path, job.set_downloaded)
         files[name] = await self._hass.async_add_executor_job(_size, path)
         files.move_to_end(name)
         gone: list[Path] = []
@@ -147,37 +162,14 @@ class SegmentCache:
             await self._hass.async_add_executor_job(_evict, gone)
         return path
 
-    def async_prefetch(
-        self, claims: PlaybackClaims, index: int, make: Callable[[int], Make]
-    ) -> None:
-        """Make the segments after `index` in the background (bounded per camera)."""
-        queued = self._queued.setdefault(claims.entry_id, set())
-        for ahead in range(index + 1, min(index + 1 + self.prefetch, segment_count(claims))):
-            name = segment_key(claims, ahead)
+    def async_prefetch(self, layout: Layout, index: int, make: Callable[[int], Make]) -> None:
+        """Queue the segments after `index` (made one at a time per camera, players first)."""
+        exports = self.exports(layout.claims.entry_id)
+        for ahead in range(index + 1, min(index + 1 + self.prefetch, layout.count())):
+            name = segment_key(layout, ahead)
             if self._files is not None and name in self._files:
                 continue
-            if name in self._making or name in queued or len(queued) >= MAX_QUEUED:
-                continue
-            queued.add(name)
-            self._hass.async_create_background_task(
-                self._async_prefetch(claims.entry_id, name, make(ahead)),
-                f"{DOMAIN} HLS prefetch",
-            )
-
-    async def _async_prefetch(self, entry_id: str, name: str, make: Make) -> None:
-        lock = self._prefetch_locks.setdefault(entry_id, asyncio.Semaphore(1))
-        try:
-            async with lock:
-                self._queued.get(entry_id, set()).discard(name)
-                files = await self._async_files()
-                if name in files:
-                    return
-                task = self._making.get(name) or self._start(name, make)
-                await asyncio.shield(task)
-        except Exception as err:  # noqa: BLE001 (a prefetch that fails is only not kept)
-            _LOGGER.debug("Prefetching a segment failed: %s", type(err).__name__)
-        finally:
-            self._queued.get(entry_id, set()).discard(name)
+            exports.queue(self._job(layout, ahead, name, make(ahead)))
 
 
 def async_get_cache(hass: HomeAssistant) -> SegmentCache:

@@ -3,7 +3,9 @@
 Segment ``i`` runs from ``k_i``, the key frame at or before its nominal start (the camera's
 ``properties.cgi`` answers it without sending video), to ``k_(i+1)``, the next segment's (the
 playlist's end for the last segment). The key frames found are kept (`KeyFrames`), so playing
-on costs one ``properties.cgi`` and one ``exportrecording.cgi`` per segment.
+on costs one ``properties.cgi`` and one ``exportrecording.cgi`` per segment. `async_layout`
+asks for the key frames of the short lead's bounds (`playlist.LEAD`) at once, when the
+playlist is asked for: the lead is used when they differ, and its segments find them kept.
 
 The camera is not trusted: an export has a deadline (`DEADLINE`) and a byte cap (`MAX_BYTES`),
 is written to a file through a bounded buffer (never the segment in memory) and its Matroska is
@@ -14,8 +16,12 @@ Every failure is a `SegmentError` with the HTTP status to answer; nothing is lef
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import logging
+import secrets
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
@@ -27,7 +33,7 @@ from ..export.short import ShortExportTooLargeError, async_export_to_file
 from ..media import MediaError, remux_to_ts
 from ..vapix import AxisEdgeStorage
 from ..vapix.errors import VapixError
-from .playlist import epoch, nominal_start, segment_count
+from .playlist import LEAD, Layout, epoch, lead_fits
 from .urls import PlaybackClaims
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,6 +41,8 @@ _LOGGER = logging.getLogger(__name__)
 DEADLINE: Final = 60.0
 MAX_BYTES: Final = 64 << 20
 MAX_KEY_FRAMES: Final = 8192
+#: The playlist's wait for the key frames of its lead.
+LAYOUT_DEADLINE: Final = 10.0
 #: A segment whose video ends earlier than this before the next key frame was cut short.
 SHORT_BY: Final = timedelta(seconds=1)
 
@@ -72,6 +80,46 @@ class KeyFrames:
         return found
 
 
+@contextlib.contextmanager
+def _camera_failures() -> Iterator[None]:
+    """What the camera did wrong, as the `SegmentError` to answer."""
+    try:
+        yield
+    except TimeoutError:
+        raise SegmentError(HTTPStatus.GATEWAY_TIMEOUT, "the camera took too long") from None
+    except ShortExportTooLargeError:
+        raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export is too large") from None
+    except VapixError as err:
+        raise SegmentError(HTTPStatus.BAD_GATEWAY, type(err).__name__) from None
+    except MediaError as err:
+        raise SegmentError(HTTPStatus.BAD_GATEWAY, err.problem.value) from None
+
+
+async def async_layout(
+    client: AxisEdgeStorage, key_frames: KeyFrames, claims: PlaybackClaims
+) -> Layout:
+    """The playlist's layout: with the short lead when its segments each hold a key frame.
+
+    Asks the key frames of the lead's bounds at once (kept for its segments); raises
+    `SegmentError` when the camera fails.
+    """
+    lead = Layout(claims, lead=True)
+    if not lead_fits(claims):
+        return Layout(claims)
+    moments = [lead.nominal_start(index) for index in range(len(LEAD) + 1)]
+    with _camera_failures():
+        async with asyncio.timeout(LAYOUT_DEADLINE):
+            found = await asyncio.gather(
+                *(key_frames.at_or_before(client, claims, moment) for moment in moments),
+                return_exceptions=True,
+            )
+        for result in found:
+            if isinstance(result, BaseException):
+                raise result
+    frames = [result for result in found if isinstance(result, datetime)]
+    return lead if all(a < b for a, b in itertools.pairwise(frames)) else Layout(claims)
+
+
 class SegmentMaker:
     """Makes segments of one camera's recordings."""
 
@@ -81,46 +129,48 @@ class SegmentMaker:
         self._client = client
         self._key_frames = key_frames
 
-    async def async_make(self, claims: PlaybackClaims, index: int, target: Path) -> None:
-        """Make segment `index` of the claims' playlist at `target` (or raise `SegmentError`)."""
+    async def async_make(
+        self, layout: Layout, index: int, target: Path, downloaded: Callable[[], None]
+    ) -> None:
+        """Make segment `index` of the layout's playlist at `target` (or raise `SegmentError`).
+
+        `downloaded` is called when the export is in, before the remux (which is not cut
+        short once begun: it runs in the executor).
+        """
         hass = self._hass
-        last = index + 1 >= segment_count(claims)
-        part = target.with_name(f".{target.name}.mkv")
+        claims = layout.claims
+        last = index + 1 >= layout.count()
+        # Its own name: a cancelled make of the same segment may still be closing its file.
+        part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.mkv")
         try:
-            async with asyncio.timeout(DEADLINE):
-                start = await self._key_frame(claims, index)
-                stop = claims.end if last else await self._key_frame(claims, index + 1)
-                if stop <= start:
-                    raise SegmentError(HTTPStatus.BAD_GATEWAY, "no key frame in the segment")
-                await async_export_to_file(
-                    hass,
-                    self._client,
-                    recording_id=claims.recording_id,
-                    disk_id=claims.disk_id,
-                    start=start,
-                    stop=stop,
-                    path=part,
-                    max_bytes=MAX_BYTES,
+            with _camera_failures():
+                async with asyncio.timeout(DEADLINE):
+                    start = await self._key_frame(layout, index)
+                    stop = claims.end if last else await self._key_frame(layout, index + 1)
+                    if stop <= start:
+                        raise SegmentError(HTTPStatus.BAD_GATEWAY, "no key frame in the segment")
+                    await async_export_to_file(
+                        hass,
+                        self._client,
+                        recording_id=claims.recording_id,
+                        disk_id=claims.disk_id,
+                        start=start,
+                        stop=stop,
+                        path=part,
+                        max_bytes=MAX_BYTES,
+                    )
+                downloaded()
+                whole = await hass.async_add_executor_job(
+                    _remux, part, target, epoch(claims), None if last else stop
                 )
-            whole = await hass.async_add_executor_job(
-                _remux, part, target, epoch(claims), None if last else stop
-            )
             if not whole:
                 raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export was cut short")
-        except TimeoutError:
-            raise SegmentError(HTTPStatus.GATEWAY_TIMEOUT, "the camera took too long") from None
-        except ShortExportTooLargeError:
-            raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export is too large") from None
-        except VapixError as err:
-            raise SegmentError(HTTPStatus.BAD_GATEWAY, type(err).__name__) from None
-        except MediaError as err:
-            raise SegmentError(HTTPStatus.BAD_GATEWAY, err.problem.value) from None
         finally:
-            await hass.async_add_executor_job(part.unlink, True)
+            await asyncio.shield(hass.async_add_executor_job(part.unlink, True))
 
-    async def _key_frame(self, claims: PlaybackClaims, index: int) -> datetime:
+    async def _key_frame(self, layout: Layout, index: int) -> datetime:
         return await self._key_frames.at_or_before(
-            self._client, claims, nominal_start(claims, index)
+            self._client, layout.claims, layout.nominal_start(index)
         )
 
 

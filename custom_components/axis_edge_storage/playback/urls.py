@@ -7,9 +7,10 @@ A playlist is ``/api/axis_edge_storage/hls/<entry id>/<claims>/<signature>/playl
 * ``signature``: HMAC-SHA256 (base64url) with the export links' key (`export.links`), over
   the purpose ``hls1``, the entry id and the claims.
 
-Segment ``i`` is ``<i>.<segment signature>.ts`` next to the playlist (a relative URL): the
-segment signature is the HMAC of the purpose ``hls1-segment``, the entry id, the claims and
-``i``. Players (hls.js, Safari, the companion apps) fetch both without Home Assistant's
+Segment ``i`` is ``<i>.<layout>.<segment signature>.ts`` next to the playlist (a relative
+URL; ``layout`` 1 when the playlist opens with short segments, 0 when not: `playlist.Layout`):
+the segment signature is the HMAC of the purpose ``hls1-segment``, the entry id, the claims,
+``i`` and the layout. Players (hls.js, Safari, the companion apps) fetch both without Home Assistant's
 session; a URL works until ``expires`` (24 hours), and across restarts.
 """
 
@@ -95,17 +96,17 @@ class PlaybackClaims:
         """What the playlist's signature signs: the entry id and the claims."""
         return f"{self.entry_id}\n{self.encode()}".encode()
 
-    def segment_message(self, index: int) -> bytes:
-        """What segment `index`'s signature signs."""
-        return f"{self.entry_id}\n{self.encode()}\n{index}".encode()
+    def segment_message(self, index: int, layout: int) -> bytes:
+        """What segment `index`'s signature signs (`layout`: `playlist.Layout.flag`)."""
+        return f"{self.entry_id}\n{self.encode()}\n{index}\n{layout}".encode()
 
     def signature(self, links: ExportLinks) -> str:
         """The playlist's signature."""
         return links.sign(PURPOSE, self.message())
 
-    def segment_signature(self, links: ExportLinks, index: int) -> str:
+    def segment_signature(self, links: ExportLinks, index: int, layout: int) -> str:
         """Segment `index`'s signature."""
-        return links.sign(SEGMENT_PURPOSE, self.segment_message(index))
+        return links.sign(SEGMENT_PURPOSE, self.segment_message(index, layout))
 
     def expired(self) -> bool:
         """Whether the URL's time is over."""

@@ -1,8 +1,10 @@
 """The HLS views: a playlist and its segments, to anyone holding a valid signed URL.
 
 ``GET /api/axis_edge_storage/hls/<entry id>/<claims>/<signature>/playlist.m3u8`` answers the
-VOD playlist (`playlist.render`); ``.../<index>.<segment signature>.ts`` answers segment
-``index`` as MPEG-TS, made on demand (`segments`) and kept (`cache`). Players fetch both
+VOD playlist (`playlist.render`, its layout from the camera's key frames:
+`segments.async_layout`); ``.../<index>.<layout>.<segment signature>.ts`` answers segment
+``index`` as MPEG-TS, made on demand (`segments`) and kept (`cache`). A segment request that
+goes away (aborted) lets the cache cancel its export. Players fetch both
 without Home Assistant's session (`urls`: the URL is the credential).
 
 Answers: 404, with no detail, to anything but a valid, unexpired URL of a loaded camera; 502
@@ -23,8 +25,8 @@ from ..const import DOMAIN
 from ..export.links import ExportLinks, async_get_links
 from ..vapix import AxisEdgeStorage
 from .cache import Make, async_get_cache
-from .playlist import render, segment_count
-from .segments import SegmentError, SegmentMaker
+from .playlist import Layout, render
+from .segments import SegmentError, SegmentMaker, async_layout
 from .urls import (
     HLS_PATH,
     MIME_TYPE,
@@ -39,7 +41,7 @@ from .urls import valid_signature as looks_signed
 _LOGGER = logging.getLogger(__name__)
 
 _BASE = HLS_PATH + "/{entry_id}/{claims}/{signature}/"
-_SEGMENT = r"{segment:[0-9]{1,6}\.[A-Za-z0-9_-]{43}\.ts}"
+_SEGMENT = r"{segment:[0-9]{1,6}\.[01]\.[A-Za-z0-9_-]{43}\.ts}"
 _NO_STORE = {hdrs.CACHE_CONTROL: "no-store"}
 
 
@@ -55,10 +57,14 @@ def _client(hass: HomeAssistant, entry_id: str) -> AxisEdgeStorage | None:
     return client
 
 
+type _Checked = tuple[HomeAssistant, PlaybackClaims, ExportLinks, AxisEdgeStorage]
+
+
 async def _checked(
-    hass: HomeAssistant, entry_id: str, claims: str, signature: str
-) -> tuple[PlaybackClaims, ExportLinks, AxisEdgeStorage] | None:
+    request: web.Request, entry_id: str, claims: str, signature: str
+) -> _Checked | None:
     """The playlist's claims when its URL is valid and unexpired and the camera loaded."""
+    hass = request.app[KEY_HASS]
     found = PlaybackClaims.decode(entry_id, claims)
     if found is None or not looks_signed(signature):
         return None
@@ -66,7 +72,12 @@ async def _checked(
     if not links.check(PURPOSE, found.message(), signature) or found.expired():
         return None
     client = _client(hass, entry_id)
-    return None if client is None else (found, links, client)
+    return None if client is None else (hass, found, links, client)
+
+
+def _failed(err: SegmentError, what: str, entry_id: str) -> web.Response:
+    _LOGGER.warning("%s of a recording of %s failed: %s", what, entry_id, err)
+    return web.Response(status=err.status, headers=_NO_STORE)
 
 
 class HlsPlaylistView(HomeAssistantView):
@@ -79,14 +90,16 @@ class HlsPlaylistView(HomeAssistantView):
     async def get(
         self, request: web.Request, entry_id: str, claims: str, signature: str
     ) -> web.Response:
-        """Answer the playlist, or 404."""
-        hass = request.app[KEY_HASS]
-        checked = await _checked(hass, entry_id, claims, signature)
-        if checked is None:
+        """Answer the playlist, 404, or 502/504 when the camera fails."""
+        if (checked := await _checked(request, entry_id, claims, signature)) is None:
             return _not_found()
-        found, links, _ = checked
+        hass, found, links, client = checked
+        try:
+            layout = await async_layout(client, async_get_cache(hass).key_frames, found)
+        except SegmentError as err:
+            return _failed(err, "The playlist", entry_id)
         return web.Response(
-            text=render(found, links),
+            text=render(layout, links),
             content_type=MIME_TYPE,
             headers={hdrs.CACHE_CONTROL: "private, max-age=300"},
         )
@@ -103,29 +116,27 @@ class HlsSegmentView(HomeAssistantView):
         self, request: web.Request, entry_id: str, claims: str, signature: str, segment: str
     ) -> web.StreamResponse:
         """Answer the segment, 404, or 502/504 when the camera fails."""
-        hass = request.app[KEY_HASS]
-        checked = await _checked(hass, entry_id, claims, signature)
-        if checked is None:
+        if (checked := await _checked(request, entry_id, claims, signature)) is None:
             return _not_found()
-        found, links, client = checked
-        text, segment_signature, _ = segment.split(".")
+        hass, found, links, client = checked
+        text, flag, segment_signature, _ = segment.split(".")
         index = int(text)
-        if index >= segment_count(found) or not links.check(
-            SEGMENT_PURPOSE, found.segment_message(index), segment_signature
+        layout = Layout(found, lead=flag == "1")
+        if index >= layout.count() or not links.check(
+            SEGMENT_PURPOSE, found.segment_message(index, layout.flag), segment_signature
         ):
             return _not_found()
         cache = async_get_cache(hass)
         maker = SegmentMaker(hass, client, cache.key_frames)
 
         def make(at: int) -> Make:
-            return lambda target: maker.async_make(found, at, target)
+            return lambda target, downloaded: maker.async_make(layout, at, target, downloaded)
 
         try:
-            path = await cache.async_get(found, index, make(index))
+            path = await cache.async_get(layout, index, make(index))
         except SegmentError as err:
-            _LOGGER.warning("Segment %d of a recording of %s failed: %s", index, entry_id, err)
-            return web.Response(status=err.status, headers=_NO_STORE)
-        cache.async_prefetch(found, index, make)
+            return _failed(err, f"Segment {index}", entry_id)
+        cache.async_prefetch(layout, index, make)
         return web.FileResponse(
             path,
             headers={

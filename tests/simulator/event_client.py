@@ -101,7 +101,9 @@ def summary(message: dict[str, Any]) -> tuple[str, Any, Any]:
     return notification["topic"], disk, notification["message"]["data"]
 
 
-async def next_event(ws: aiohttp.ClientWebSocketResponse, timeout: float = WAIT) -> tuple[str, Any, Any]:
+async def next_event(
+    ws: aiohttp.ClientWebSocketResponse, timeout: float = WAIT
+) -> tuple[str, Any, Any]:
     """The next notification as (topic, disk id or None, data)."""
     return summary(await receive(ws, timeout))
 

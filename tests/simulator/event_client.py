@@ -135,3 +135,13 @@ async def closed(ws: aiohttp.ClientWebSocketResponse) -> aiohttp.WSMessage:
             aiohttp.WSMsgType.ERROR,
         ):
             return message
+
+
+async def refused_status(session: aiohttp.ClientSession, sim: Simulator, token: str) -> int:
+    """The HTTP status that refuses the upgrade with ``token`` (failing if it is accepted)."""
+    try:
+        ws = await session.ws_connect(stream_url(sim, token))
+    except aiohttp.WSServerHandshakeError as err:
+        return err.status
+    await ws.close()
+    raise AssertionError("the upgrade was accepted")

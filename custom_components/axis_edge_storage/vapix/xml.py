@@ -1,11 +1,12 @@
-"""Tolerant XML reading for VAPIX responses, on top of xmltodict.
+"""Tolerant XML reading for VAPIX responses: one pass of expat into a small element tree.
 
 Real devices differ from the documentation: namespaces come and go, wrappers are added or
 missing, booleans are yes/no, true/false or upper-case, numbers have negative sentinels. The
 helpers here look elements up by local name at any depth, ignore namespaces and unknown
 attributes, and never turn a parse failure into an empty result: malformed input raises
-`VapixResponseError`. A document that declares a DTD or an entity is refused before it is
-parsed, whatever the xmltodict version (before 1.0 it expands internal entities).
+`VapixResponseError`. A document that declares a DTD or an entity is refused (before it is
+parsed, and by the parser itself should the text search miss it), and so is one nested
+deeper than any VAPIX answer.
 """
 
 from __future__ import annotations
@@ -15,17 +16,14 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 from xml.parsers import expat
 from xml.parsers.expat import ExpatError
-
-import xmltodict
 
 from .errors import Api, VapixRequestError, VapixResponseError, code_for_description
 
 
 def _local(name: str) -> str:
-    return name.rsplit(":", 1)[-1].lower()
+    return name[name.rfind(":") + 1 :].lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,39 +51,25 @@ class Node:
 
     def get(self, *names: str) -> str | None:
         """Return the first present attribute among `names` (local name, any case)."""
+        attrs = self.attrs
         for name in names:
-            value = self.attrs.get(name.lower())
+            # The keys are lower-case: most names are asked for as they are kept.
+            value = attrs.get(name)
+            if value is None:
+                value = attrs.get(name.lower())
             if value is not None:
                 return value
         return None
 
 
-def _build(tag: str, value: Any) -> Node:
-    if value is None:
-        return Node(_local(tag))
-    if not isinstance(value, dict):
-        return Node(_local(tag), text=str(value).strip())
-    attrs: dict[str, str] = {}
-    children: list[Node] = []
-    text = ""
-    for key, item in value.items():
-        if key.startswith("@"):
-            name = key[1:]
-            if name == "xmlns" or name.startswith("xmlns:"):
-                continue
-            attrs[_local(name)] = "" if item is None else str(item)
-        elif key == "#text":
-            text = str(item).strip()
-        else:
-            items = item if isinstance(item, list) else [item]
-            children.extend(_build(key, child) for child in items)
-    return Node(_local(tag), attrs, text, tuple(children))
-
+MAX_DEPTH = 64
+"""Deeper nesting than this is no VAPIX answer (theirs nest five or six elements deep)."""
 
 # Any DTD is refused: VAPIX answers never hold one, and an internal entity can expand to
 # gigabytes ("billion laughs"). XML allows no space after "<!"; refusing one costs nothing.
 _DTD_TEXT = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _DTD_BYTES = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_REFUSED = "the device's XML declares a DTD or entities, which are refused"
 
 
 class _DtdRefusedError(ValueError):
@@ -96,49 +80,81 @@ def _refuse_dtd(*_args: object) -> None:
     raise _DtdRefusedError
 
 
-class _GuardedExpat:
-    """Stands in for `xml.parsers.expat` in xmltodict: its parsers stop at any DTD.
-
-    The text search in `parse_xml` misses a DTD in a document of another encoding (UTF-16);
-    expat sees it once decoded. xmltodict 1.0 sets its own `EntityDeclHandler` (refusing too)
-    and leaves `StartDoctypeDeclHandler` alone; 0.13 sets neither.
-    """
-
-    @staticmethod
-    def ParserCreate(  # noqa: N802 - the name xmltodict calls
-        encoding: str | None = None, namespace_separator: str | None = None
-    ) -> expat.XMLParserType:
-        parser = expat.ParserCreate(encoding, namespace_separator)
-        parser.StartDoctypeDeclHandler = _refuse_dtd
-        parser.EntityDeclHandler = _refuse_dtd
-        return parser
-
-
 def _declares_dtd(text: str | bytes) -> bool:
     if isinstance(text, bytes):
         return _DTD_BYTES.search(text) is not None
     return _DTD_TEXT.search(text) is not None
 
 
+class _TreeBuilder:
+    """Builds `Node`s from expat's events in one pass, in document order.
+
+    An element's text is its character data joined and stripped; attributes are keyed by
+    lower-case local name, namespace declarations dropped. Its parsers stop at any DTD: the
+    text search in `parse_xml` misses one in a document of another encoding (UTF-16), expat
+    sees it once decoded.
+    """
+
+    __slots__ = ("_open", "root")
+
+    def __init__(self) -> None:
+        # Each open element: tag, attributes, text pieces, children.
+        self._open: list[tuple[str, dict[str, str], list[str], list[Node]]] = []
+        self.root: Node | None = None
+
+    def parse(self, text: str | bytes) -> Node:
+        # A str is handed over as UTF-8 and read as such, whatever its declaration says.
+        encoding = "utf-8" if isinstance(text, str) else None
+        data = text.encode() if isinstance(text, str) else text
+        parser = expat.ParserCreate(encoding)
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_dtd
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.Parse(data, True)
+        if self.root is None:  # pragma: no cover - expat refuses a document without one
+            raise VapixResponseError("malformed XML from the device: no root element")
+        return self.root
+
+    def _start(self, tag: str, attributes: dict[str, str]) -> None:
+        if len(self._open) >= MAX_DEPTH:
+            raise VapixResponseError(f"the device's XML nests deeper than {MAX_DEPTH} elements")
+        attrs = {
+            _local(name): value
+            for name, value in attributes.items()
+            if name != "xmlns" and not name.startswith("xmlns:")
+        }
+        self._open.append((_local(tag), attrs, [], []))
+
+    def _end(self, _tag: str) -> None:
+        tag, attrs, texts, children = self._open.pop()
+        node = Node(tag, attrs, "".join(texts).strip() if texts else "", tuple(children))
+        if self._open:
+            self._open[-1][3].append(node)
+        else:
+            self.root = node
+
+    def _text(self, data: str) -> None:
+        if self._open:
+            self._open[-1][2].append(data)
+
+
 def parse_xml(text: str | bytes) -> Node:
     """Parse a VAPIX XML document into a `Node` tree. Malformed input raises.
 
     Anything the parser trips over (bad syntax, an unknown declared encoding, undecodable
-    bytes, nesting deeper than the interpreter allows) is a `VapixResponseError`, and so is
-    any document that declares a DTD or an entity (refused before parsing).
+    bytes, nesting deeper than `MAX_DEPTH`) is a `VapixResponseError`, and so is any document
+    that declares a DTD or an entity (refused before parsing).
     """
-    refused = "the device's XML declares a DTD or entities, which are refused"
     if _declares_dtd(text):
-        raise VapixResponseError(refused)
+        raise VapixResponseError(_REFUSED)
     try:
-        document = xmltodict.parse(text, disable_entities=True, expat=_GuardedExpat)
-        if not isinstance(document, dict) or len(document) != 1:
-            raise VapixResponseError("malformed XML from the device: no root element")
-        ((tag, value),) = document.items()
-        return _build(tag, value)
+        return _TreeBuilder().parse(text)
     except _DtdRefusedError:
-        raise VapixResponseError(refused) from None
-    except (ExpatError, ValueError, TypeError, LookupError, AttributeError, RecursionError) as err:
+        raise VapixResponseError(_REFUSED) from None
+    except (ExpatError, ValueError, LookupError) as err:
         # UnicodeError is a ValueError; LookupError covers an unknown declared encoding.
         raise VapixResponseError(f"malformed XML from the device: {type(err).__name__}") from None
 
@@ -211,12 +227,11 @@ def to_int(value: str | None) -> int | None:
     """Read an integer (also "12.0"); None when absent, not a number or beyond 64 bits."""
     if value is None:
         return None
-    text = value.strip()
     try:
-        number = int(text)
+        number = int(value)  # surrounding whitespace allowed
     except ValueError:
         try:
-            real = float(text)
+            real = float(value)
         except ValueError:
             return None
         if not math.isfinite(real):

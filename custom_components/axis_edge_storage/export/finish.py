@@ -2,15 +2,17 @@
 
 A body can end early without anyone noticing: an HTTP/1.0 answer without a length ends when
 the connection closes, so a connection cut half-way looks like a short, complete file. So the
-file itself is the proof. A video file is demuxed (no decoding, `media.probe`): its container
-must end where its own structure says, and its first and last frames must cover the part
-asked, within one GOP at each end (up to now for an ongoing recording: `media.check_covers`).
+file itself is the proof. A video file is demuxed at both ends (no decoding, `media.probe_ends`:
+a cut is always at the end, and the ends say what the file covers): its container must end
+where its own structure says, its last packets within the file, and its first and last frames
+must cover the part asked, within one GOP at each end (up to now for an ongoing recording:
+`media.check_covers`). A few megabytes are read, whatever the size of the file.
 A zip (an export with a password: AES-256, never opened here) must end with its central
 directory, which the camera writes last.
 
 MP4 asked and the camera gave Matroska: the Matroska stays a hidden ``.part`` while it is
 remuxed (no re-encoding, `media.remux_to_mp4`) into the MP4's own ``.part``, which is then
-verified and hashed in one read, fsynced and renamed; the Matroska part is removed.
+verified, hashed, fsynced and renamed; the Matroska part is removed.
 
 A video file gets a thumbnail: one JPEG of its first key frame, ``<file stem>.jpg`` beside it,
 made only where no file of that name exists (never replacing one). A zip gets none: its picture
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from homeassistant.util import dt as dt_util
 
-from ..media import MediaError, MediaProblem, VideoSpan, check_covers, probe, remux_to_mp4
+from ..media import MediaError, MediaProblem, VideoSpan, check_covers, probe_ends, remux_to_mp4
 from ..media import write_thumbnail as write_jpeg
 from ..media.remux import estimate_packets
 from .errors import ExportError
@@ -52,9 +54,9 @@ class Asked:
         return cls(item.part.start, item.part.stop, item.start)
 
 
-def verify(path: Path, asked: Asked, *, digest: hashlib._Hash | None = None) -> VideoSpan:
-    """Demux `path` and check it covers `asked`; `digest` gets every byte in the same read."""
-    span = probe(path, origin=asked.origin, digest=digest)
+def verify(path: Path, asked: Asked) -> VideoSpan:
+    """Demux the ends of `path` and check it covers `asked` (see the module docstring)."""
+    span = probe_ends(path, origin=asked.origin)
     check_covers(span, asked.start, asked.end)
     return span
 
@@ -79,18 +81,14 @@ def remux(source: PartFile, target: PartFile, asked: Asked) -> tuple[Path, int, 
     matroska = source.close_part()
     # The index's room reserved from the header's count (cheap), not the data moved at the end.
     packets = estimate_packets(matroska)
-    remux_to_mp4(matroska, target.adopt(), origin=asked.origin, packets=packets)
-    digest = hashlib.sha256()
-    verify(_part_path(target), asked, digest=digest)
+    mp4 = target.adopt()
+    remux_to_mp4(matroska, mp4, origin=asked.origin, packets=packets)
+    verify(mp4, asked)
+    with mp4.open("rb") as file:  # just written: read from the page cache
+        sha256 = hashlib.file_digest(file, "sha256").hexdigest()
     final = target.commit()
     source.discard()
-    return final, target.size, digest.hexdigest()
-
-
-def _part_path(part_file: PartFile) -> Path:
-    if part_file.part is None:
-        raise RuntimeError("the part file is not open")
-    return part_file.part
+    return final, target.size, sha256
 
 
 def write_thumbnail(video: Path) -> Path | None:

@@ -4,6 +4,7 @@ Built on PyAV alone, with no Home Assistant import (like ``vapix/``). Every func
 (file I/O, FFmpeg): run them in an executor thread.
 """
 
+from .ends import probe_ends
 from .errors import MediaError, MediaProblem
 from .probe import probe
 from .remux import Faststart, remux_to_mp4
@@ -19,6 +20,7 @@ __all__ = [
     "VideoSpan",
     "check_covers",
     "probe",
+    "probe_ends",
     "remux_to_mp4",
     "remux_to_ts",
     "write_thumbnail",

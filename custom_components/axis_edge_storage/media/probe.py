@@ -64,8 +64,101 @@ def open_input(reader: HashingReader, kind: str | None, cut: bool) -> Any:
         raise MediaError(problem, {"reason": "cannot open"}) from None
 
 
+def video_of(container: Any) -> Any:
+    """The first video stream of ``container``; ``MediaError(NO_VIDEO)`` without one."""
+    if not container.streams.video:
+        raise MediaError(MediaProblem.NO_VIDEO)
+    return container.streams.video[0]
+
+
 def _ticks_to_us(ticks: int, time_base: Fraction) -> int:
+    """``ticks`` of ``time_base`` in whole microseconds."""
     return round(ticks * time_base.numerator * _US / time_base.denominator)
+
+
+def _frame_ticks(stream: Any) -> int:
+    """One frame interval in ``stream``'s time base (for packets without a duration)."""
+    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+    if not rate:
+        return 0
+    return max(1, round(1 / (Fraction(rate) * Fraction(stream.time_base))))
+
+
+class Tally:
+    """The video packets of one stream, added as they are demuxed (no decoding).
+
+    Keeps the lowest timestamp, the end of the last frame (its timestamp plus its duration,
+    else one frame interval), the packets and key frames counted, the longest interval between
+    two consecutive key frames, and whether a packet was damaged: flagged corrupt, or reaching
+    past the end of the file (``size`` bytes). After a seek, `skip` forgets the last key frame,
+    so that no interval is measured across the part not read.
+    """
+
+    def __init__(self, stream: Any, size: int) -> None:
+        self.first: int | None = None
+        self.end = 0
+        self.frames = 0
+        self.keyframes = 0
+        self.gop = 0
+        self.intervals = 0  # key frame intervals measured
+        self.damaged = False
+        self._previous_key: int | None = None
+        self._step = _frame_ticks(stream)
+        self._size = size
+
+    def add(self, packet: Any) -> None:
+        """Count one demuxed packet (the empty packet that ends a stream is ignored)."""
+        pts = packet.pts
+        if pts is None:
+            pts = packet.dts
+            if pts is None:
+                return  # the empty packet that ends the stream
+        self.frames += 1
+        if self.first is None or pts < self.first:
+            self.first = pts
+        self.end = max(self.end, pts + (packet.duration or self._step))
+        if packet.is_keyframe:
+            self.keyframes += 1
+            if self._previous_key is not None:
+                self.intervals += 1
+                self.gop = max(self.gop, pts - self._previous_key)
+            self._previous_key = pts
+        if packet.is_corrupt or (packet.pos is not None and packet.pos + packet.size > self._size):
+            self.damaged = True
+
+    def skip(self) -> None:
+        """The next packets do not follow the last one (a seek): no interval across the gap."""
+        self._previous_key = None
+
+    def stopped(self) -> None:
+        """Demuxing failed: damaged when packets came before, unreadable when none did."""
+        if self.first is None:
+            raise MediaError(MediaProblem.UNREADABLE, {"reason": "no packet"}) from None
+        self.damaged = True
+
+    def span(self, container: Any, zero: datetime) -> VideoSpan:
+        """The span of the packets added, ``zero`` being the absolute time of pts 0."""
+        if self.first is None:
+            raise MediaError(MediaProblem.UNREADABLE, {"reason": "no video packet"})
+        stream = container.streams.video[0]
+        time_base = Fraction(stream.time_base)
+        start = zero + timedelta(microseconds=_ticks_to_us(self.first, time_base))
+        last = zero + timedelta(microseconds=_ticks_to_us(self.end, time_base))
+        gop = timedelta(microseconds=_ticks_to_us(self.gop, time_base))
+        context = stream.codec_context
+        audio = container.streams.audio
+        return VideoSpan(
+            container=container_name(container.format.name),
+            codec=context.name,
+            width=context.width,
+            height=context.height,
+            first=start,
+            last=last,
+            gop=gop if self.intervals else last - start,
+            frames=self.frames,
+            keyframes=self.keyframes,
+            audio=audio[0].codec_context.name if audio else None,
+        )
 
 
 def probe(
@@ -98,66 +191,13 @@ def probe(
 
 def _demux(container: Any, size: int, origin: datetime | None) -> tuple[VideoSpan, bool]:
     """Read every video packet of ``container``: its span, and whether a packet was damaged."""
-    if not container.streams.video:
-        raise MediaError(MediaProblem.NO_VIDEO)
-    stream = container.streams.video[0]
+    stream = video_of(container)
     zero = origin_of(container, origin)
-    first: int | None = None
-    end = 0
-    frames = keyframes = 0
-    previous_key: int | None = None
-    gop = 0
-    damaged = False
-    step = _frame_ticks(stream)
+    tally = Tally(stream, size)
     try:
         for packet in container.demux(stream):
-            pts = packet.pts
-            if pts is None:
-                pts = packet.dts
-                if pts is None:
-                    continue  # the empty packet that ends the stream
-            frames += 1
-            if first is None or pts < first:
-                first = pts
-            stop = pts + (packet.duration or step)
-            end = max(end, stop)
-            if packet.is_keyframe:
-                keyframes += 1
-                if previous_key is not None and pts - previous_key > gop:
-                    gop = pts - previous_key
-                previous_key = pts
-            if packet.is_corrupt or (packet.pos is not None and packet.pos + packet.size > size):
-                damaged = True
+            tally.add(packet)
     except (av.FFmpegError, OSError) as err:
         _LOGGER.debug("Demuxing stopped early: %s", type(err).__name__)
-        if first is None:
-            raise MediaError(MediaProblem.UNREADABLE, {"reason": "no packet"}) from None
-        damaged = True
-    if first is None:
-        raise MediaError(MediaProblem.UNREADABLE, {"reason": "no video packet"})
-    time_base = Fraction(stream.time_base)
-    start = zero + timedelta(microseconds=_ticks_to_us(first, time_base))
-    last = zero + timedelta(microseconds=_ticks_to_us(end, time_base))
-    context = stream.codec_context
-    audio = container.streams.audio
-    span = VideoSpan(
-        container=container_name(container.format.name),
-        codec=context.name,
-        width=context.width,
-        height=context.height,
-        first=start,
-        last=last,
-        gop=timedelta(microseconds=_ticks_to_us(gop, time_base)) if keyframes > 1 else last - start,
-        frames=frames,
-        keyframes=keyframes,
-        audio=audio[0].codec_context.name if audio else None,
-    )
-    return span, damaged
-
-
-def _frame_ticks(stream: Any) -> int:
-    """One frame interval in ``stream``'s time base (for packets without a duration)."""
-    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-    if not rate:
-        return 0
-    return max(1, round(1 / (Fraction(rate) * Fraction(stream.time_base))))
+        tally.stopped()
+    return tally.span(container, zero), tally.damaged

@@ -23,11 +23,29 @@ def parse_shares(root: Node) -> tuple[NetworkShare, ...]:
             address=to_str(node.get("Address")),
             share=to_str(node.get("Share")),
             user=to_str(node.get("User")),
-            disk_id=to_str(node.get("DiskId", "DiskID")),
+            disk_id=to_str(node.get("DiskId")),
         )
         for node in bounded(root.iter("NetworkShare"), "network shares")
-        if (share_id := to_str(node.get("ShareId", "ShareID"))) is not None
+        if (share_id := to_str(node.get("ShareId"))) is not None
     )
+
+
+def _answered(root: Node, element: str, attribute: str, cgi: str) -> str:
+    """Return what a CGI's success element names (a share, disk or job id), or raise.
+
+    Attribute names are matched in any case (``ShareId`` and ``ShareID`` are both seen).
+    """
+    value = to_str(require(root, element).get(attribute))
+    if value is None:
+        raise VapixResponseError(f"{cgi} answered no {attribute}")
+    return value
+
+
+def _location(
+    address: str | None, share: str | None, user: str | None, password: str | None
+) -> dict[str, str | None]:
+    """Where a share is and how to log in, as add.cgi, modify.cgi and test.cgi take it."""
+    return {"address": address, "share": share, "user": user, "pass": password}
 
 
 _JOB_FAILURES = range(700, 800)
@@ -97,17 +115,10 @@ class NetworkShareApi(ApiHandler):
         root = await self._call(
             "add.cgi",
             nicename=nice_name,
-            address=address,
-            share=share,
-            user=user,
             shareid=share_id,
-            **{"pass": password},
+            **_location(address, share, user, password),
         )
-        node = require(root, "AddSuccess")
-        new_id = to_str(node.get("ShareId", "ShareID"))
-        if new_id is None:
-            raise VapixResponseError("add.cgi answered no ShareId")
-        return new_id
+        return _answered(root, "AddSuccess", "ShareId", "add.cgi")
 
     async def modify(
         self,
@@ -124,10 +135,7 @@ class NetworkShareApi(ApiHandler):
             "modify.cgi",
             shareid=share_id,
             nicename=nice_name,
-            address=address,
-            share=share,
-            user=user,
-            **{"pass": password},
+            **_location(address, share, user, password),
         )
 
     async def remove(self, share_ids: str | Iterable[str]) -> None:
@@ -140,10 +148,7 @@ class NetworkShareApi(ApiHandler):
         root = await self._call(
             "bind.cgi", shareid=share_id, automaticmount="yes" if automatic_mount else "no"
         )
-        disk_id = to_str(require(root, "BindSuccess").get("DiskID", "DiskId"))
-        if disk_id is None:
-            raise VapixResponseError("bind.cgi answered no DiskID")
-        return disk_id
+        return _answered(root, "BindSuccess", "DiskID", "bind.cgi")
 
     async def unbind(self, share_id: str) -> None:
         """Unbind a share (its disk must be unmounted first)."""
@@ -160,17 +165,9 @@ class NetworkShareApi(ApiHandler):
     ) -> str:
         """Start testing a share (stored or given); return the job id."""
         root = await self._call(
-            "test.cgi",
-            shareid=share_id,
-            address=address,
-            share=share,
-            user=user,
-            **{"pass": password},
+            "test.cgi", shareid=share_id, **_location(address, share, user, password)
         )
-        job_id = to_str(require(root, "TestSuccess").get("JobId", "JobID"))
-        if job_id is None:
-            raise VapixResponseError("test.cgi answered no JobId")
-        return job_id
+        return _answered(root, "TestSuccess", "JobId", "test.cgi")
 
     async def job(self, job_id: str) -> ShareJob:
         """Return the progress or result of a share test job."""

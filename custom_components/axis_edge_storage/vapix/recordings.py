@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from enum import StrEnum
+from typing import TypedDict, Unpack
 from urllib.parse import urlencode
 
 from .api import ApiHandler
@@ -32,6 +33,19 @@ class SortOrder(StrEnum):
 
     ASCENDING = "ascending"
     DESCENDING = "descending"
+
+
+class RecordingFilter(TypedDict, total=False):
+    """Which recordings record/list.cgi lists, and in which order (newest first unless said).
+
+    `start` and `stop` select the recordings that overlap [start, stop].
+    """
+
+    disk_id: str | None
+    event_id: str | None
+    start: datetime | None
+    stop: datetime | None
+    sort: SortOrder
 
 
 def _video(node: Node | None) -> VideoInfo | None:
@@ -128,28 +142,25 @@ class RecordingApi(ApiHandler):
         self,
         *,
         recording_id: str | None = None,
-        disk_id: str | None = None,
-        event_id: str | None = None,
-        start: datetime | None = None,
-        stop: datetime | None = None,
-        sort: SortOrder = SortOrder.DESCENDING,
         max_results: int = DEFAULT_PAGE_SIZE,
         start_at: int = 0,
+        **query: Unpack[RecordingFilter],
     ) -> RecordingList:
-        """List one page of recordings overlapping [start, stop].
+        """List one page of the recordings the filter selects (all of them without one).
 
         `maxnumberofresults` and `startatresultnumber` are always sent: without them some
         firmware answers only the newest recording.
         """
+        start, stop = query.get("start"), query.get("stop")
         if recording_id is None and start is None and stop is None:
             recording_id = "all"
         params = {
             "recordingid": recording_id,
-            "diskid": disk_id,
-            "eventid": event_id,
+            "diskid": query.get("disk_id"),
+            "eventid": query.get("event_id"),
             "starttime": format_time(start) if start is not None else None,
             "stoptime": format_time(stop) if stop is not None else None,
-            "sortorder": str(sort),
+            "sortorder": str(query.get("sort", SortOrder.DESCENDING)),
             "maxnumberofresults": max_results,
             "startatresultnumber": start_at,
         }
@@ -158,27 +169,15 @@ class RecordingApi(ApiHandler):
     async def list(
         self,
         *,
-        disk_id: str | None = None,
-        event_id: str | None = None,
-        start: datetime | None = None,
-        stop: datetime | None = None,
-        sort: SortOrder = SortOrder.DESCENDING,
         page_size: int = DEFAULT_PAGE_SIZE,
         limit: int | None = None,
+        **query: Unpack[RecordingFilter],
     ) -> tuple[Recording, ...]:
-        """List every recording matching the filter, page by page (at most `limit`)."""
+        """List every recording the filter selects, page by page (at most `limit`)."""
         found: dict[str, Recording] = {}
         offset = 0
         for _ in range(MAX_PAGES):
-            page = await self.list_page(
-                disk_id=disk_id,
-                event_id=event_id,
-                start=start,
-                stop=stop,
-                sort=sort,
-                max_results=page_size,
-                start_at=offset,
-            )
+            page = await self.list_page(max_results=page_size, start_at=offset, **query)
             for recording in page.recordings:
                 found.setdefault(recording.recording_id, recording)
             offset += len(page.recordings)

@@ -8,7 +8,7 @@ whether it records): only a Home Assistant administrator may set them (the admin
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from homeassistant.components.number import (
@@ -30,7 +30,7 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from .coordinator import EdgeStorageData
 from .entity import DiskSettingDescription, DiskSettingEntity, async_setup_disk_settings
 from .runtime import AxisEdgeStorageConfigEntry
-from .vapix import AlertLevels
+from .vapix import AlertLevels, AxisEdgeStorage
 from .vapix.storage_limit import MIN_LIMIT_KB
 
 # Each write is one request to the camera: one at a time.
@@ -87,23 +87,54 @@ def _to_kelvin(celsius: float) -> int:
 
 @dataclass(frozen=True, kw_only=True)
 class DiskNumberDescription(NumberEntityDescription, DiskSettingDescription[float]):
-    """A disk setting that is a number: how to read and write it, and who has it."""
+    """A disk setting that is a number: how to read and write it, and who has it.
 
+    Every one is a whole number from 0, typed into a box on the disk's configuration.
+    """
+
+    entity_category: EntityCategory | None = EntityCategory.CONFIG
+    mode: NumberMode | None = NumberMode.BOX
+    native_min_value: float | None = 0
+    native_step: float | None = 1
     # The largest value for a disk, when it depends on the disk.
     max_fn: Callable[[EdgeStorageData, str], float] | None = None
+
+
+def _alert_level(
+    key: str,
+    *,
+    unit: str,
+    value_fn: Callable[[EdgeStorageData, str], float | None],
+    set_fn: Callable[[AxisEdgeStorage, str, float], Awaitable[None]],
+    device_class: NumberDeviceClass | None = None,
+) -> DiskNumberDescription:
+    """A level (0-100) at which the camera raises a storage alert, where the disk reports one.
+
+    It only decides when the camera warns (nothing is deleted, stopped or redirected): every
+    user may set it. The levels live in the storage settings, read again after a write.
+    """
+    return DiskNumberDescription(
+        key=key,
+        translation_key=key,
+        device_class=device_class,
+        native_unit_of_measurement=unit,
+        native_max_value=100,
+        exists_fn=lambda data, disk_id: value_fn(data, disk_id) is not None,
+        value_fn=value_fn,
+        settings_data=True,
+        admin_only=False,
+        action=f"set_{key}",
+        set_fn=set_fn,
+    )
 
 
 DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
     DiskNumberDescription(
         key="cleanup_max_age",
         translation_key="cleanup_max_age",
-        entity_category=EntityCategory.CONFIG,
         device_class=NumberDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
-        native_min_value=0,
         native_max_value=MAX_AGE_DAYS,
-        native_step=1,
-        mode=NumberMode.BOX,
         exists_fn=lambda data, disk_id: data.disks[disk_id].cleanup_max_age is not None,
         value_fn=_cleanup_max_age,
         action="set_cleanup_max_age",
@@ -114,12 +145,8 @@ DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
     DiskNumberDescription(
         key="storage_limit",
         translation_key="storage_limit",
-        entity_category=EntityCategory.CONFIG,
         device_class=NumberDeviceClass.DATA_SIZE,
         native_unit_of_measurement=UnitOfInformation.GIBIBYTES,
-        native_min_value=0,
-        native_step=1,
-        mode=NumberMode.BOX,
         supported_fn=lambda capabilities: capabilities.storage_limit,
         exists_fn=lambda data, disk_id: disk_id in data.settings.limits,
         value_fn=_storage_limit_gib,
@@ -131,41 +158,19 @@ DISK_NUMBERS: tuple[DiskNumberDescription, ...] = (
             disk_id, round(value * KB_PER_GIB)
         ),
     ),
-    DiskNumberDescription(
-        key="wear_alert_level",
-        translation_key="wear_alert_level",
-        entity_category=EntityCategory.CONFIG,
-        native_unit_of_measurement=PERCENTAGE,
-        native_min_value=0,
-        native_max_value=100,
-        native_step=1,
-        mode=NumberMode.BOX,
-        exists_fn=lambda data, disk_id: _wear_alert(data, disk_id) is not None,
+    _alert_level(
+        "wear_alert_level",
+        unit=PERCENTAGE,
         value_fn=_wear_alert,
-        settings_data=True,
-        # When the camera warns of wear; nothing is deleted, stopped or redirected.
-        admin_only=False,
-        action="set_wear_alert_level",
         set_fn=lambda device, disk_id, value: device.disk_properties.set_alert_levels(
             disk_id, wear=round(value)
         ),
     ),
-    DiskNumberDescription(
-        key="temperature_alert_level",
-        translation_key="temperature_alert_level",
-        entity_category=EntityCategory.CONFIG,
+    _alert_level(
+        "temperature_alert_level",
         device_class=NumberDeviceClass.TEMPERATURE,
-        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-        native_min_value=0,
-        native_max_value=100,
-        native_step=1,
-        mode=NumberMode.BOX,
-        exists_fn=lambda data, disk_id: _temperature_alert(data, disk_id) is not None,
+        unit=UnitOfTemperature.CELSIUS,
         value_fn=_temperature_alert,
-        settings_data=True,
-        # When the camera warns of heat; nothing is deleted, stopped or redirected.
-        admin_only=False,
-        action="set_temperature_alert_level",
         set_fn=lambda device, disk_id, value: device.disk_properties.set_alert_levels(
             disk_id, temperature=_to_kelvin(value)
         ),

@@ -18,7 +18,13 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import EdgeStorageCoordinator, EdgeStorageData
-from .entity import CameraEntity, DiskEntity, async_follow_disks
+from .entity import (
+    CameraEntity,
+    DiskEntity,
+    DiskValueDescription,
+    DiskValueEntity,
+    async_follow_disks,
+)
 from .jobs import Job, JobTracker
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus, HealthReading, ReadingState
@@ -80,33 +86,47 @@ def _wear(data: EdgeStorageData, disk_id: str) -> StateType:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DiskSensorDescription(SensorEntityDescription):
+class DiskSensorDescription(SensorEntityDescription, DiskValueDescription[StateType]):
     """A disk sensor: how to read it, and whether the disk has it."""
 
-    value_fn: Callable[[EdgeStorageData, str], StateType]
-    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda _data, _disk_id: True
     # A value the device reports as not a number (-1, -2, -3) makes the entity unavailable.
     unavailable_when_none: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class DiskSizeSensorDescription(DiskSensorDescription):
+    """A disk sensor of a size: bytes from the device, shown in GiB."""
+
+    device_class: SensorDeviceClass | None = SensorDeviceClass.DATA_SIZE
+    state_class: SensorStateClass | str | None = SensorStateClass.MEASUREMENT
+    native_unit_of_measurement: str | None = UnitOfInformation.BYTES
+    suggested_unit_of_measurement: str | None = UnitOfInformation.GIBIBYTES
+    suggested_display_precision: int | None = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiskHealthSensorDescription(DiskSensorDescription):
+    """A health reading of a disk (gethealth.cgi), where the disk supports it.
+
+    A reading the disk reports as not a number (-1, -2, -3) makes the entity unavailable.
+    """
+
+    state_class: SensorStateClass | str | None = SensorStateClass.MEASUREMENT
+    entity_category: EntityCategory | None = EntityCategory.DIAGNOSTIC
+    unavailable_when_none: bool = True
+
+
 DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
-    DiskSensorDescription(
+    DiskSizeSensorDescription(
         key="free_space",
         translation_key="free_space",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfInformation.BYTES,
-        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
-        suggested_display_precision=1,
         value_fn=lambda data, disk_id: data.disks[disk_id].free_bytes,
     ),
-    DiskSensorDescription(
+    DiskSizeSensorDescription(
         key="total_size",
         translation_key="total_size",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.BYTES,
-        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
-        suggested_display_precision=1,
+        # The size only changes with the disk: no statistics.
+        state_class=None,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data, disk_id: data.disks[disk_id].total_bytes,
     ),
@@ -118,25 +138,19 @@ DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
         suggested_display_precision=1,
         value_fn=lambda data, disk_id: data.disks[disk_id].used_percent,
     ),
-    DiskSensorDescription(
+    DiskHealthSensorDescription(
         key="wear",
         translation_key="wear",
-        state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
-        entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_reading_exists("wear"),
-        unavailable_when_none=True,
         value_fn=_wear,
     ),
-    DiskSensorDescription(
+    DiskHealthSensorDescription(
         key="temperature",
         device_class=SensorDeviceClass.TEMPERATURE,
-        state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         suggested_display_precision=0,
-        entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_reading_exists("temperature"),
-        unavailable_when_none=True,
         value_fn=_temperature,
     ),
     DiskSensorDescription(
@@ -146,14 +160,9 @@ DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
         options=list(STATUS_OPTIONS.values()),
         value_fn=_status,
     ),
-    DiskSensorDescription(
+    DiskSizeSensorDescription(
         key="recording_space_used",
         translation_key="recording_space_used",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfInformation.BYTES,
-        suggested_unit_of_measurement=UnitOfInformation.GIBIBYTES,
-        suggested_display_precision=1,
         exists_fn=_limit_exists,
         unavailable_when_none=True,
         value_fn=_limit_used,
@@ -217,32 +226,22 @@ class ExportProgressSensor(CameraEntity, SensorEntity):
         return {"current_file": progress.current_file, "queued": progress.queued}
 
 
-class DiskSensor(DiskEntity, SensorEntity):
+class DiskSensor(DiskValueEntity[StateType], SensorEntity):
     """A sensor of one disk."""
 
     entity_description: DiskSensorDescription
 
-    def __init__(
-        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: DiskSensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, disk_id, description)
-
     @property
     def native_value(self) -> StateType:
         """The value, None when the disk has none."""
-        if self.disk is None:
-            return None
-        return self.entity_description.value_fn(self.coordinator.data, self.disk_id)
+        return self.disk_value
 
     @property
     def available(self) -> bool:
         """Unavailable while the disk is gone or reports its value as not a number."""
         if not super().available:
             return False
-        if self.entity_description.unavailable_when_none:
-            return self.entity_description.value_fn(self.coordinator.data, self.disk_id) is not None
-        return True
+        return not self.entity_description.unavailable_when_none or self.disk_value is not None
 
 
 def _job_state(job: Job | None) -> StateType:

@@ -1,0 +1,160 @@
+"""The camera's exports follow the player: an aborted request, a seek, the segment waited for.
+
+Against a simulator whose exports answer after `LATENCY` (a camera finding the recording) and
+are paced like a link (streamed, not sent with sendfile), so that an export lasts seconds; what
+the camera sent is read from its request log (an export whose client went away fails when it
+writes: not 200).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from yarl import URL
+
+from custom_components.axis_edge_storage.playback.cache import SegmentCache
+from custom_components.axis_edge_storage.playback.playlist import Layout
+from custom_components.axis_edge_storage.playback.urls import PlaybackClaims, async_playlist_url
+from simulator import RequestRecord, Simulator
+
+from ..conftest import StartSim
+from .conftest import GOP, Hour, set_up
+
+EXPORT = "/axis-cgi/record/export/exportrecording.cgi"
+LATENCY = 2.0
+
+ClientMaker = Any
+
+
+@pytest.fixture
+async def slow(start_sim: StartSim) -> AsyncIterator[Simulator]:
+    """A camera whose exports answer after `LATENCY`, their bodies paced like a 1 Mbit/s link."""
+    async with start_sim(bandwidth_mbit=1) as simulator:
+        simulator.faults.add("latency", path=EXPORT, seconds=LATENCY)
+        yield simulator
+
+
+async def _until(test: Callable[[], bool], seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not test():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def _playlist(hass: HomeAssistant, hour: Hour, client: Any) -> tuple[str, list[str]]:
+    url = await async_playlist_url(
+        hass, hour.entry_id, hour.disk_id, hour.recording_id, hour.start, hour.end
+    )
+    text = await (await client.get(url)).text()
+    names = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return url, [str(URL(url).join(URL(name))) for name in names]
+
+
+def _exports(sim: Simulator) -> list[RequestRecord]:
+    return [r for r in sim.request_log if r.path == EXPORT]
+
+
+def _segment_of(hour: Hour, record: RequestRecord) -> int:
+    """The index of the segment an export was for (its start is that segment's key frame)."""
+    layout = Layout(
+        PlaybackClaims(hour.entry_id, hour.disk_id, hour.recording_id, hour.start, hour.end, 0),
+        lead=True,
+    )
+    start = datetime.fromisoformat(record.query["starttime"].replace("Z", "+00:00"))
+    return next(
+        index
+        for index in range(layout.count())
+        if layout.nominal_start(index) - GOP < start <= layout.nominal_start(index)
+    )
+
+
+async def test_an_aborted_request_stops_its_export(
+    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, hass_client_no_auth: ClientMaker
+) -> None:
+    hour = await set_up(hass, slow)
+    client = await hass_client_no_auth()
+    _, urls = await _playlist(hass, hour, client)
+    slow.request_log.clear()
+    exports = cache.exports(hour.entry_id)
+    request = asyncio.create_task(client.get(urls[20]))
+    await _until(lambda: any(job.index == 20 for job in exports.running))
+    await asyncio.sleep(0.5)  # the export asked, its answer delayed
+    assert not _exports(slow)  # not finished
+    request.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await request
+    await _until(lambda: not exports.running)
+    # The camera's export ended when its connection closed: not sent whole.
+    await _until(lambda: bool(_exports(slow)))
+    (record,) = _exports(slow)
+    assert record.status != 200
+    assert _segment_of(hour, record) == 20
+    await asyncio.sleep(0.5)
+    assert list(cache.folder.iterdir()) == []  # nothing kept, no working file left
+    assert len(_exports(slow)) == 1
+
+
+async def test_a_seek_drops_the_prefetches_it_made_stale(
+    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, hass_client_no_auth: ClientMaker
+) -> None:
+    hour = await set_up(hass, slow)
+    client = await hass_client_no_auth()
+    _, urls = await _playlist(hass, hour, client)
+    exports = cache.exports(hour.entry_id)
+    cache.prefetch = 3
+    assert (await client.get(urls[10])).status == 200
+    # 11 is being prefetched, 12 and 13 wait.
+    await _until(lambda: [job.index for job in exports.running] == [11])
+    assert exports.queued == [12, 13]
+    await asyncio.sleep(0.5)
+    cache.prefetch = 0  # no prefetch after the seek's segment: only what was queued counts
+    assert (await client.get(urls[371])).status == 200
+    assert exports.queued == []
+    await hass.async_block_till_done(wait_background_tasks=True)
+    made = {_segment_of(hour, r): r.status for r in _exports(slow)}
+    # 11 was cut off by the seek, 12 and 13 never asked of the camera.
+    assert made == {10: 200, 11: made[11], 371: 200}
+    assert made[11] != 200
+
+
+async def test_the_segment_a_player_waits_for_goes_before_prefetches(
+    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, hass_client_no_auth: ClientMaker
+) -> None:
+    """Another player's prefetches of the same camera wait while this player's export runs."""
+    hour = await set_up(hass, slow)
+    client = await hass_client_no_auth()
+    _, first = await _playlist(hass, hour, client)
+    other = Hour(
+        hour.entry_id,
+        hour.disk_id,
+        hour.recording_id,
+        hour.start + timedelta(minutes=20),
+        hour.end + timedelta(minutes=20),
+    )
+    _, second = await _playlist(hass, other, client)
+    exports = cache.exports(hour.entry_id)
+    cache.prefetch = 3
+    assert (await client.get(first[10])).status == 200
+    await _until(lambda: [job.index for job in exports.running] == [11])
+    cache.prefetch = 0
+    request = asyncio.create_task(client.get(second[100]))
+    # The player's export starts at once, beside the running prefetch, before the queued ones.
+    await _until(lambda: any(job.index == 100 for job in exports.running), seconds=1.0)
+    assert exports.queued == [12, 13]
+    assert (await request).status == 200
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # In the first hour's terms the other's segment 100 is 300 (20 min = 200 segments later).
+    made = {_segment_of(hour, r): r for r in _exports(slow)}
+    assert sorted(made) == [10, 11, 12, 13, 300]
+    assert {r.status for r in made.values()} == {200}
+    # The queued prefetches started once the player's export was done.
+    done = made[300].time
+    for index in (12, 13):
+        assert made[index].time - timedelta(seconds=made[index].duration) >= done

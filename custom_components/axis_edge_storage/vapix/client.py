@@ -14,6 +14,7 @@ checked on every connection (`VapixCertificateMismatchError`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from .auth import Challenge, DigestAuth, basic_header, parse_challenges, stronge
 from .body import MAX_RESPONSE_BYTES, read_capped
 from .errors import (
     VapixAuthDowngradeError,
+    VapixConnectionError,
     VapixForbiddenError,
     VapixHttpError,
     VapixInsecureAuthError,
@@ -40,6 +42,8 @@ from .transport_errors import TRANSPORT_ERRORS, connect_error
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0
+#: The largest websocket message read; a larger one fails the connection (close code 1009).
+MAX_WS_MESSAGE_BYTES = 1 << 20
 _STREAM_READ_BUFFER = 1 << 20
 # Compressed answers are not asked for and not inflated: a small compressed body could
 # inflate past every bound before the client reads a byte of it.
@@ -47,7 +51,15 @@ _HEADERS = {"Accept-Encoding": "identity"}
 
 Params = Mapping[str, object]  # values are sent with str(); None leaves the key out
 
-__all__ = ["DEFAULT_TIMEOUT", "MAX_RESPONSE_BYTES", "Params", "Response", "Stream", "VapixClient"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_RESPONSE_BYTES",
+    "MAX_WS_MESSAGE_BYTES",
+    "Params",
+    "Response",
+    "Stream",
+    "VapixClient",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,14 +248,17 @@ class VapixClient:
 
     @staticmethod
     def _raise_for_status(response: aiohttp.ClientResponse) -> None:
-        status = response.status
+        VapixClient._raise_for_code(response.status, response.reason)
+
+    @staticmethod
+    def _raise_for_code(status: int, reason: str | None) -> None:
         if status < 400:
             return
         if status == 403:
             raise VapixForbiddenError("the account's role may not use this function")
         if status == 404:
             raise VapixNotSupportedError("the device does not provide this function")
-        raise VapixHttpError(status, response.reason)
+        raise VapixHttpError(status, reason)
 
     async def request(
         self,
@@ -281,3 +296,79 @@ class VapixClient:
             yield Stream(response, self.base_url, self._timeout)
         finally:
             response.close()
+
+    async def ws_connect(
+        self,
+        path: str,
+        params: Params | None = None,
+        *,
+        heartbeat: float,
+        receive_timeout: float,
+        max_msg_size: int = MAX_WS_MESSAGE_BYTES,
+    ) -> aiohttp.ClientWebSocketResponse:
+        """Open a websocket (``ws``, or ``wss`` over HTTPS) on the device; the caller closes it.
+
+        No credentials are sent: the query authorizes (a `wssession.cgi` token). The same
+        session and TLS rules (verification or pinned fingerprint) as `request` apply; the
+        handshake has ``request_timeout`` seconds; messages over `max_msg_size` bytes fail the
+        connection; no compression is negotiated. A redirect is refused. The URL, whose query
+        holds the token, never reaches an exception or a log line.
+
+        Args:
+            path: The websocket's path.
+            params: Its query.
+            heartbeat: Seconds between pings; a missing pong closes the websocket.
+            receive_timeout: Seconds a read waits for a message before it raises TimeoutError.
+            max_msg_size: The largest message read, in bytes.
+
+        Raises:
+            VapixUnauthorizedError: 401 (the token was refused).
+            VapixForbiddenError: 403.
+            VapixNotSupportedError: 404 (no websocket on this device).
+            VapixHttpError: Any other status, a redirect included.
+            VapixConnectionError: The device cannot be reached or the handshake is malformed.
+            VapixTimeoutError: The handshake took too long.
+        """
+        scheme = "wss" if self._base.scheme == "https" else "ws"
+        url = self._url(path, params).with_scheme(scheme)
+        _LOGGER.debug("websocket %s", path)
+        timeout = aiohttp.ClientWSTimeout(
+            ws_receive=receive_timeout, ws_close=min(self._timeout, DEFAULT_TIMEOUT)
+        )
+        status: tuple[int, str | None] | None = None
+        try:
+            async with asyncio.timeout(self._timeout):
+                ws = await self._session.ws_connect(
+                    url,
+                    ssl=self._ssl,
+                    timeout=timeout,
+                    heartbeat=heartbeat,
+                    max_msg_size=max_msg_size,
+                    autoclose=True,
+                    autoping=True,
+                )
+        except aiohttp.WSServerHandshakeError as err:
+            history = err.history
+            status = (history[0].status, history[0].reason) if history else (err.status, None)
+            error: Exception = VapixConnectionError(
+                f"malformed websocket handshake from {self.base_url}"
+            )
+        except TRANSPORT_ERRORS as err:
+            error = connect_error(err, self.base_url, self._fingerprint)
+        else:
+            # aiohttp's ws_connect follows redirects and has no switch against it: a
+            # websocket reached through one is closed and refused.
+            response = getattr(ws, "_response", None)
+            if not getattr(response, "history", ()):
+                return ws
+            first = response.history[0]  # type: ignore[union-attr]
+            status = (first.status, first.reason)
+            await ws.close()
+            error = VapixHttpError(*status)
+        if status is not None and status[0] != 101:
+            # Raised from None, outside the except block: aiohttp's exception holds the URL.
+            if status[0] == 401:
+                raise VapixUnauthorizedError("the device refused the websocket") from None
+            self._raise_for_code(*status)
+            raise VapixHttpError(*status) from None
+        raise error from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from .api import SCHEMA_VERSION, ApiHandler
 from .body import parse_off_loop
@@ -103,17 +104,24 @@ def parse_job_status(job_id: int, root: Node) -> ExportJobStatus:
     )
 
 
-def _range_params(
-    recording_id: str,
-    disk_id: str,
-    *,
-    start: datetime | None,
-    stop: datetime | None,
-    export_format: str | None,
-    password: str | None = None,
-    encryption_format: str | None = None,
-) -> dict[str, object]:
+class RangeOptions(TypedDict, total=False):
+    """The keyword arguments every export CGI takes besides the recording and the disk.
+
+    ``export_format`` defaults to ``matroska``; a ``password`` implies ``zip-aes256``.
+    """
+
+    start: datetime | None
+    stop: datetime | None
+    export_format: str | None
+    password: str | None
+    encryption_format: str | None
+
+
+def _range_params(recording_id: str, disk_id: str, options: RangeOptions) -> dict[str, object]:
     """The arguments every export CGI shares; a password implies zip-aes256."""
+    start, stop = options.get("start"), options.get("stop")
+    password = options.get("password")
+    encryption_format = options.get("encryption_format")
     if password is not None and encryption_format is None:
         encryption_format = ZIP_AES256
     return {
@@ -122,7 +130,7 @@ def _range_params(
         "diskid": disk_id,
         "starttime": format_time(start) if start is not None else None,
         "stoptime": format_time(stop) if stop is not None else None,
-        "exportformat": export_format,
+        "exportformat": options.get("export_format", MATROSKA),
         "password": password,
         "encryptionformat": encryption_format,
     }
@@ -170,24 +178,10 @@ class ExportApi(ApiHandler):
         return parse_capabilities(root)
 
     async def properties(
-        self,
-        recording_id: str,
-        disk_id: str,
-        *,
-        start: datetime | None = None,
-        stop: datetime | None = None,
-        export_format: str | None = MATROSKA,
-        encryption_format: str | None = None,
+        self, recording_id: str, disk_id: str, **options: Unpack[RangeOptions]
     ) -> ExportProperties:
         """Return the proper start (key frame), stop and estimated size of an export."""
-        params = _range_params(
-            recording_id,
-            disk_id,
-            start=start,
-            stop=stop,
-            export_format=export_format,
-            encryption_format=encryption_format,
-        )
+        params = _range_params(recording_id, disk_id, options)
         found = parse_properties(await self._xml(f"{BASE}/properties.cgi", params))
         if not found:
             raise VapixResponseError("properties.cgi answered no <ExportProperties>")
@@ -199,27 +193,15 @@ class ExportApi(ApiHandler):
         recording_id: str,
         disk_id: str,
         *,
-        start: datetime | None = None,
-        stop: datetime | None = None,
-        export_format: str = MATROSKA,
-        password: str | None = None,
-        encryption_format: str | None = None,
         filename: str | None = None,
+        **options: Unpack[RangeOptions],
     ) -> AsyncIterator[ExportStream]:
         """Open an export as a stream; never holds the file in memory.
 
         The device reports errors as HTTP 200 with an XML body, so the Content-Type decides:
         an XML answer raises the device's `VapixRequestError`.
         """
-        params = _range_params(
-            recording_id,
-            disk_id,
-            start=start,
-            stop=stop,
-            export_format=export_format,
-            password=password,
-            encryption_format=encryption_format,
-        )
+        params = _range_params(recording_id, disk_id, options)
         params["filename"] = filename
         async with self._client.stream(f"{BASE}/exportrecording.cgi", params) as stream:
             if stream.content_type not in _MEDIA_TYPES:
@@ -237,23 +219,11 @@ class ExportApi(ApiHandler):
         disk_id: str,
         *,
         external_disk_id: str = USB_DISK,
-        start: datetime | None = None,
-        stop: datetime | None = None,
-        export_format: str = MATROSKA,
         file_path: str | None = None,
-        password: str | None = None,
-        encryption_format: str | None = None,
+        **options: Unpack[RangeOptions],
     ) -> ExportJob:
         """Start exporting to an external disk (USB); one job at a time per device."""
-        params = _range_params(
-            recording_id,
-            disk_id,
-            start=start,
-            stop=stop,
-            export_format=export_format,
-            password=password,
-            encryption_format=encryption_format,
-        )
+        params = _range_params(recording_id, disk_id, options)
         params |= {"externaldiskid": external_disk_id, "filepath": file_path}
         root = await self._xml(f"{BASE}/exporttoexternal.cgi", params)
         node = require(root, "ExportToExternal")

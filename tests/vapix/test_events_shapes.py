@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 import pytest
@@ -481,6 +482,7 @@ def test_arguments_are_checked(session: aiohttp.ClientSession) -> None:
     from custom_components.axis_edge_storage.vapix.events import EventStream
 
     client = make_client(session, 9)
+    options: dict[str, Any]
     for options in (
         {"topics": []},
         {"heartbeat": 0},
@@ -489,7 +491,7 @@ def test_arguments_are_checked(session: aiohttp.ClientSession) -> None:
         {"backoff": (2, 1)},
     ):
         with pytest.raises(ValueError):
-            EventStream(client, on_event=print, on_state=print, **options)  # type: ignore[arg-type]
+            EventStream(client, on_event=print, on_state=print, **options)
 
 
 # ----------------------------------------------------------------- VapixClient.ws_connect
@@ -561,3 +563,103 @@ async def test_ws_connect_uses_wss_over_https(session: aiohttp.ClientSession) ->
     with pytest.raises(VapixConnectionError):
         await _connect(client)
     assert seen == [f"wss://127.0.0.1:9/vapix/ws-data-stream?sources=events&wssession={TOKEN}"]
+
+
+async def test_a_missing_pong_drops_the_connection(session: aiohttp.ClientSession) -> None:
+    async def script(ws: web.WebSocketResponse, camera: FakeCamera) -> None:
+        await subscribe(ws, camera)
+        if len(camera.configures) == 1:
+            await asyncio.sleep(1)  # reads nothing: the client's pings get no pong
+        await hold(ws)
+
+    async with serve(FakeCamera(script=script)) as camera:
+        recorder = start_stream(make_client(session, camera.port), heartbeat=0.1)
+        await recorder.wait(lambda: len(recorder.states) >= 3)
+        assert recorder.stream is not None
+        await recorder.stream.close()
+        await asyncio.sleep(1)  # the first handler ends before the server stops
+    assert recorder.states[:3] == [
+        StreamState.CONNECTED,
+        StreamState.DISCONNECTED,
+        StreamState.CONNECTED,
+    ]
+    assert recorder.stream.status.last_error == "timeout"
+
+
+async def test_a_broken_frame_drops_the_connection(session: aiohttp.ClientSession) -> None:
+    async def script(ws: web.WebSocketResponse, camera: FakeCamera) -> None:
+        await subscribe(ws, camera)
+        if len(camera.configures) == 1:
+            await ws.send_frame(b"\xff\xfe not UTF-8", aiohttp.WSMsgType.TEXT)
+        await hold(ws)
+
+    async with serve(FakeCamera(script=script)) as camera:
+        recorder = start_stream(make_client(session, camera.port))
+        await recorder.wait(lambda: len(recorder.states) >= 3)
+        assert recorder.stream is not None
+        await recorder.stream.close()
+    assert recorder.stream.status.last_error == "connection lost"
+    assert recorder.stream.status.reconnects == 1
+
+
+async def test_a_stream_that_lived_a_while_starts_the_backoff_over(
+    session: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from custom_components.axis_edge_storage.vapix import events
+
+    caplog.set_level(logging.DEBUG, LOGGER)
+
+    async def script(ws: web.WebSocketResponse, camera: FakeCamera) -> None:
+        await subscribe(ws, camera)
+        await asyncio.sleep(0.05)
+        await ws.close()
+
+    async def delays(stable_after: float) -> list[float]:
+        monkeypatch.setattr(events, "STABLE_AFTER", stable_after)
+        caplog.clear()
+        async with serve(FakeCamera(script=script)) as camera:
+            recorder = start_stream(make_client(session, camera.port), backoff=(0.01, 0.08))
+            await recorder.wait(lambda: len(camera.configures) >= 5)
+            assert recorder.stream is not None
+            await recorder.stream.close()
+        assert recorder.stream.status.last_error == "closed by the camera"
+        return [
+            float(m.rsplit(" ", 2)[1])
+            for m in _records(caplog, logging.DEBUG)
+            if "next attempt" in m
+        ]
+
+    assert all(d <= 0.01 for d in await delays(0.0))  # each connection lived long enough
+    growing = await delays(60.0)
+    assert growing[0] <= 0.01
+    assert max(growing) > 0.04
+
+
+async def test_failures_have_short_categories(
+    session: aiohttp.ClientSession,
+) -> None:
+    async def slow(_request: web.Request) -> web.Response:
+        await asyncio.sleep(1)
+        return web.Response(text=TOKEN)
+
+    for status, category in ((403, "forbidden"), (500, "connection failed")):
+        camera = FakeCamera(token_status=status)
+        async with serve(camera):
+            recorder = start_stream(make_client(session, camera.port))
+            await recorder.wait(lambda rec=recorder: bool(rec.states))  # type: ignore[misc]
+            assert recorder.stream is not None
+            await recorder.stream.close()
+        assert recorder.stream.status.last_error == category
+
+    camera = FakeCamera()
+    camera.wssession = slow  # type: ignore[method-assign]
+    async with serve(camera):
+        recorder = start_stream(make_client(session, camera.port, request_timeout=0.1))
+        await recorder.wait(lambda: bool(recorder.states))
+        assert recorder.stream is not None
+        async with asyncio.timeout(0.5):  # cancels the token request under way
+            await recorder.stream.close()
+        await asyncio.sleep(1)
+    assert recorder.stream.status.last_error == "timeout"

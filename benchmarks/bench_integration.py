@@ -11,9 +11,11 @@ do at worst (all due together); one such round is a cycle. Printed, never assert
 - the process CPU time (all threads) during the measured cycles per device refresh;
 - the longest event-loop stall: a task sleeps in short steps and records its largest
   lateness, separately while idle, during the setup of the entries and during the cycles;
-- HTTP requests per device refresh, as counted by the simulators' request logs.
+- HTTP requests per device refresh, as counted by the simulators' request logs;
+- where that CPU goes: parsing the answers and writing entity states, each timed exactly, and
+  the rest (HTTP, auth, coordinator, loop); see `benchmarks.refresh_split`.
 
-Optionally (``--profile-cycles N``) a cProfile of N more cycles: where the loop's CPU goes.
+Optionally (``--profile-cycles N``) a cProfile of N more cycles: how the rest divides.
 """
 
 from __future__ import annotations
@@ -28,9 +30,8 @@ import pstats
 import statistics
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -57,7 +58,9 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     async_test_home_assistant,
 )
 
-from benchmarks.simproc import ROOT, Camera, Fleet, fleet
+from benchmarks.loop_stalls import Stall, StallMonitor
+from benchmarks.refresh_split import CpuSplit, measure_split, report_profile
+from benchmarks.simproc import Camera, Fleet, fleet
 
 if TYPE_CHECKING:
     from custom_components.axis_edge_storage.coordinator import EdgeStorageCoordinator
@@ -69,60 +72,6 @@ CONF_PROTOCOL = "protocol"
 # The coordinators' own timers are pushed out of the way (one hour; the interval does not change
 # what a refresh costs), so that only the benchmark's refreshes run and are counted.
 SCAN_INTERVAL = 3600
-
-
-@dataclass(frozen=True, slots=True)
-class Stall:
-    """What the stall monitor saw over a phase."""
-
-    worst: float = 0.0  # the largest lateness of a wakeup (s, wall clock)
-    worst_cpu: float = 0.0  # CPU time the loop's thread spent within that late sleep (s)
-    wakeups: int = 0
-    over_50ms: int = 0
-
-
-@dataclass
-class StallMonitor:
-    """Sleeps in short steps on the loop and records how late it wakes up.
-
-    Lateness is wall-clock time, so it also counts time the OS gave the CPU to other processes;
-    the CPU time the loop's thread used within the worst sleep tells the two apart.
-    """
-
-    step: float = 0.005
-    _stall: Stall = field(default_factory=Stall)
-    _task: asyncio.Task[None] | None = field(default=None, repr=False)
-
-    def start(self) -> None:
-        """Start watching the running loop."""
-        self._task = asyncio.get_running_loop().create_task(self._watch())
-
-    async def stop(self) -> None:
-        """Stop watching."""
-        if self._task is not None:
-            self._task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._task
-
-    def take(self) -> Stall:
-        """What was seen since the last take."""
-        stall, self._stall = self._stall, Stall()
-        return stall
-
-    async def _watch(self) -> None:
-        while True:
-            before, cpu_before = time.perf_counter(), time.thread_time()
-            await asyncio.sleep(self.step)
-            late = time.perf_counter() - before - self.step
-            cpu = time.thread_time() - cpu_before
-            seen = self._stall
-            worst = late > seen.worst
-            self._stall = Stall(
-                worst=late if worst else seen.worst,
-                worst_cpu=cpu if worst else seen.worst_cpu,
-                wakeups=seen.wakeups + 1,
-                over_50ms=seen.over_50ms + (late > 0.05),
-            )
 
 
 @dataclass
@@ -142,6 +91,7 @@ class Results:
     alone_seconds: list[float] = field(default_factory=list)  # one refresh at a time
     cycles_cpu: float = 0.0
     cycles_loop_cpu: float = 0.0  # of which the event loop's thread
+    split: CpuSplit = field(default_factory=CpuSplit)  # of which parsing and state writes
     failed_refreshes: int = 0
     requests: Counter[tuple[str, int]] = field(default_factory=Counter)
     requests_per_camera: list[int] = field(default_factory=list)
@@ -233,13 +183,14 @@ async def bench(
         await asyncio.gather(*(_sim_requests(session, c, clear=True) for c in cameras))
         fleet_cpu = the_fleet.cpu_seconds()
         monitor.take()
-        cpu, loop_cpu = time.process_time(), time.thread_time()
-        for _ in range(cycles):
-            wall, latencies = await run_cycle(coordinators)
-            results.cycle_seconds.append(wall)
-            results.refresh_seconds.extend(latencies)
-            results.failed_refreshes += sum(not c.last_update_success for c in coordinators)
-            await hass.async_block_till_done()
+        with measure_split(coordinators) as results.split:
+            cpu, loop_cpu = time.process_time(), time.thread_time()
+            for _ in range(cycles):
+                wall, latencies = await run_cycle(coordinators)
+                results.cycle_seconds.append(wall)
+                results.refresh_seconds.extend(latencies)
+                results.failed_refreshes += sum(not c.last_update_success for c in coordinators)
+                await hass.async_block_till_done()
         results.cycles_cpu = time.process_time() - cpu
         results.cycles_loop_cpu = time.thread_time() - loop_cpu
         results.cycle_stall = monitor.take()
@@ -332,6 +283,14 @@ def report(results: Results) -> None:
         f"{results.cycles_loop_cpu / max(results.cycles_cpu, 1e-9) * 100:.0f} % in the loop's "
         f"thread; the stall monitor's share about {_ms(monitor_cpu)})"
     )
+    split = results.split
+    rest = results.cycles_cpu - split.parse - split.state_writes
+    parts = (
+        f"parsing {_ms(split.parse / refreshes)} ({split.parses / refreshes:.1f} answers), "
+        f"entity state writes {_ms(split.state_writes / refreshes)} "
+        f"({split.listener_calls} of {refreshes} refreshes updated listeners), "
+        f"the rest (HTTP, auth, coordinator, loop) {_ms(rest / refreshes)}"
+    )
     requests = (
         f"{total / refreshes:.2f} (simulators' request logs; "
         f"per camera {', '.join(f'{v:g}' for v in per_camera)}; target 3)"
@@ -345,6 +304,7 @@ def report(results: Results) -> None:
         ("device refresh latency", latency),
         ("device refresh alone", alone),
         ("CPU per device refresh", cpu),
+        ("  of which", parts),
     ]
     if results.fleet_cpu is not None:
         fleet_cpu = f"{_ms(results.fleet_cpu / refreshes)} (fleet process, not counted above)"
@@ -368,49 +328,6 @@ def report(results: Results) -> None:
         print(f"  {name:28s} {value}")
     for (path, status), count in sorted(results.requests.items()):
         print(f"  {'':28s}   {count / refreshes:.2f} x {status} {path}")
-
-
-def _package(filename: str) -> str:
-    """Where a profiled function lives, coarsely."""
-    if filename.startswith(("~", "<")):
-        return "built-in (C) functions"
-    if "custom_components/axis_edge_storage/vapix/" in filename:
-        return "integration: vapix client"
-    if "custom_components/axis_edge_storage/" in filename:
-        return "integration: HA layer"
-    if "site-packages/" in filename:
-        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
-    if "/asyncio/" in filename:
-        return "asyncio (stdlib)"
-    return "stdlib (other)"
-
-
-def report_profile(stats: pstats.Stats, profile_cycles: int, refreshes: int) -> None:
-    """Top functions by own and cumulative time, and own time per package."""
-    raw = cast("dict[tuple[str, int, str], tuple[int, int, float, float, Any]]", stats.stats)  # type: ignore[attr-defined]
-    total = sum(row[2] for row in raw.values())
-    print(
-        f"== cProfile of {profile_cycles} more cycles ({refreshes} refreshes; "
-        f"{total * 1000:.0f} ms process CPU, "
-        f"{total / refreshes * 1e6:.0f} us per refresh under the profiler)"
-    )
-    by_package: defaultdict[str, float] = defaultdict(float)
-    for (filename, _, _), row in raw.items():
-        by_package[_package(filename)] += row[2]
-    print("  own time by package")
-    for name, seconds in sorted(by_package.items(), key=lambda item: -item[1]):
-        print(f"    {seconds / total * 100:5.1f} %  {name}")
-    for key, title in (("tottime", "own"), ("cumtime", "cumulative")):
-        print(f"  top 10 by {title} time")
-        ranked = sorted(
-            raw.items(), key=lambda item: item[1][2 if key == "tottime" else 3], reverse=True
-        )[:10]
-        for (filename, line, name), (_, calls, own, cumulative, _) in ranked:
-            where = filename.split("site-packages/")[-1].removeprefix(f"{ROOT}/")
-            print(
-                f"    {own * 1000:8.1f} ms own {cumulative * 1000:8.1f} ms cum {calls:7d} calls"
-                f"  {where}:{line}({name})"
-            )
 
 
 def main() -> None:

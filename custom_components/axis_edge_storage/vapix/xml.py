@@ -21,9 +21,18 @@ from xml.parsers.expat import ExpatError
 
 from .errors import Api, VapixRequestError, VapixResponseError, code_for_description
 
+_LOCAL_NAMES: dict[str, str] = {}
+_LOCAL_NAMES_KEPT = 512  # a device's vocabulary is a few dozen names; junk is not kept
+
 
 def _local(name: str) -> str:
-    return name[name.rfind(":") + 1 :].lower()
+    """The lower-case local part of a tag or attribute name (``xsi:Type`` -> ``type``)."""
+    local = _LOCAL_NAMES.get(name)
+    if local is None:
+        local = name[name.rfind(":") + 1 :].lower()
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_KEPT:
+            _LOCAL_NAMES[name] = local
+    return local
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import statistics
 import subprocess
 import sys
@@ -52,7 +53,6 @@ from demo_lib.hls import Item, continuous_hours, enable_media_source, resolve  #
 
 CACHE = ROOT / ".bench-cache"
 BAR_SECONDS = 1.5
-SEGMENT_SECONDS = 6.0  # playback.playlist.SEGMENT
 QUIET_SECONDS = 4.0
 PLAYBACK_PATHS = (
     "/axis-cgi/record/export/properties.cgi",
@@ -107,6 +107,20 @@ def _count(entries: list[dict[str, Any]]) -> tuple[Counter[str], Counter[str]]:
 def _segments(playlist: str, text: str) -> list[str]:
     names = [line for line in text.splitlines() if line and not line.startswith("#")]
     return [str(URL(playlist).join(URL(name))) for name in names]
+
+
+def _segment_at(text: str, seconds: float) -> int:
+    """The index of the segment whose nominal range holds `seconds` (the playlist's EXTINFs:
+    a playlist may open with shorter segments)."""
+    starts = itertools.accumulate(
+        (
+            float(line[8:].split(",")[0])
+            for line in text.splitlines()
+            if line.startswith("#EXTINF:")
+        ),
+        initial=0.0,
+    )
+    return max(0, sum(1 for start in starts if start <= seconds) - 1)
 
 
 async def _get(session: aiohttp.ClientSession, url: str) -> bytes:
@@ -176,8 +190,9 @@ async def seek(
 ) -> FirstSegment:
     """Part 3: the playlist at hand, the segment at `minute`, cold."""
     resolved = await resolve(demo, item)
-    segments = _segments(resolved.url, (await _get(session, resolved.url)).decode())
-    index = int(minute * 60 / SEGMENT_SECONDS)
+    text = (await _get(session, resolved.url)).decode()
+    segments = _segments(resolved.url, text)
+    index = _segment_at(text, minute * 60)
     before = await camera.quiet()
     began = time.perf_counter()
     body = await _get(session, segments[index])
@@ -207,8 +222,9 @@ async def playback(
     """Part 2: the first minutes of an hour, segment after segment; the camera's requests."""
     resolved = await resolve(demo, item)
     before = await camera.quiet()
-    segments = _segments(resolved.url, (await _get(session, resolved.url)).decode())
-    count = int(results.minutes * 60 / SEGMENT_SECONDS)
+    text = (await _get(session, resolved.url)).decode()
+    segments = _segments(resolved.url, text)
+    count = _segment_at(text, results.minutes * 60)  # the segments before that minute
     stop = asyncio.Event()
     alive = asyncio.create_task(_keep_alive(demo, stop))
     try:
@@ -309,7 +325,7 @@ def report(results: Results, uptime: list[str]) -> None:
         + (f" (the wire alone needs {floor:.3f} s)" if floor > BAR_SECONDS else "")
     )
 
-    minutes = results.playback_segments * SEGMENT_SECONDS / 60
+    minutes = results.minutes
     print(
         f"-- camera requests per minute of playback: segments 0-{results.playback_segments - 1} "
         f"({minutes:g} min of video) fetched in order, back to back (not real-time pace), in "

@@ -6,13 +6,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from yarl import URL
 
 from custom_components.axis_edge_storage.const import DOMAIN
 from custom_components.axis_edge_storage.playback.cache import SegmentCache, async_get_cache
+from custom_components.axis_edge_storage.playback.urls import async_playlist_url
 from simulator import Simulator
 
 from ..conftest import StartSim
@@ -75,3 +78,15 @@ def cache(hass: HomeAssistant, tmp_path: Path) -> SegmentCache:
     found.folder = tmp_path / "hls"
     found.prefetch = 0
     return found
+
+
+async def fetch_playlist(hass: HomeAssistant, hour: Hour, client: Any) -> tuple[str, list[str]]:
+    """The hour's playlist as a player gets it: its text and its segments' URLs."""
+    url = await async_playlist_url(
+        hass, hour.entry_id, hour.disk_id, hour.recording_id, hour.start, hour.end
+    )
+    response = await client.get(url)
+    assert response.status == 200
+    text = await response.text()
+    names = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return text, [str(URL(url).join(URL(name))) for name in names]

@@ -11,14 +11,12 @@ from typing import Any
 import av
 import pytest
 from homeassistant.core import HomeAssistant
-from yarl import URL
 
-from custom_components.axis_edge_storage.playback.urls import async_playlist_url
 from simulator import Simulator
 from simulator.media_profiles import PROFILES, MediaProfile
 
 from ..conftest import StartSim
-from .conftest import FRAME, GOP, Hour, set_up
+from .conftest import FRAME, GOP, Hour, fetch_playlist, set_up
 
 PROPERTIES = "/axis-cgi/record/export/properties.cgi"
 EXPORT = "/axis-cgi/record/export/exportrecording.cgi"
@@ -40,15 +38,9 @@ async def long_gop(
 
 async def _playlist(hass: HomeAssistant, hour: Hour, client: Any) -> tuple[list[float], list[str]]:
     """The playlist's nominal durations and its segments' URLs."""
-    url = await async_playlist_url(
-        hass, hour.entry_id, hour.disk_id, hour.recording_id, hour.start, hour.end
-    )
-    response = await client.get(url)
-    assert response.status == 200
-    lines = (await response.text()).splitlines()
-    durations = [float(line[8:].rstrip(",")) for line in lines if line.startswith("#EXTINF:")]
-    names = [line for line in lines if line and not line.startswith("#")]
-    return durations, [str(URL(url).join(URL(name))) for name in names]
+    text, urls = await fetch_playlist(hass, hour, client)
+    lines = text.splitlines()
+    return [float(line[8:].rstrip(",")) for line in lines if line.startswith("#EXTINF:")], urls
 
 
 async def _video(client: Any, url: str) -> list[tuple[int, bool]]:

@@ -12,20 +12,21 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
-from yarl import URL
 
 from custom_components.axis_edge_storage.playback.cache import SegmentCache
+from custom_components.axis_edge_storage.playback.exports import CameraExports
 from custom_components.axis_edge_storage.playback.playlist import Layout
-from custom_components.axis_edge_storage.playback.urls import PlaybackClaims, async_playlist_url
+from custom_components.axis_edge_storage.playback.urls import PlaybackClaims
 from simulator import RequestRecord, Simulator
 
 from ..conftest import StartSim
-from .conftest import GOP, Hour, set_up
+from .conftest import GOP, Hour, fetch_playlist, set_up
 
 EXPORT = "/axis-cgi/record/export/exportrecording.cgi"
 LATENCY = 2.0
@@ -48,13 +49,26 @@ async def _until(test: Callable[[], bool], seconds: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def _playlist(hass: HomeAssistant, hour: Hour, client: Any) -> tuple[str, list[str]]:
-    url = await async_playlist_url(
-        hass, hour.entry_id, hour.disk_id, hour.recording_id, hour.start, hour.end
-    )
-    text = await (await client.get(url)).text()
-    names = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return url, [str(URL(url).join(URL(name))) for name in names]
+@dataclass
+class Playing:
+    """A player's hour of the slow camera: its client, segment URLs and the camera's exports."""
+
+    hour: Hour
+    client: Any
+    urls: list[str]
+    exports: CameraExports
+
+
+@pytest.fixture
+async def playing(
+    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, hass_client_no_auth: ClientMaker
+) -> Playing:
+    """The integration on the slow camera, an hour's playlist fetched (its requests forgotten)."""
+    hour = await set_up(hass, slow)
+    client = await hass_client_no_auth()
+    _, urls = await fetch_playlist(hass, hour, client)
+    slow.request_log.clear()
+    return Playing(hour, client, urls, cache.exports(hour.entry_id))
 
 
 def _exports(sim: Simulator) -> list[RequestRecord]:
@@ -76,13 +90,9 @@ def _segment_of(hour: Hour, record: RequestRecord) -> int:
 
 
 async def test_an_aborted_request_stops_its_export(
-    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, hass_client_no_auth: ClientMaker
+    slow: Simulator, cache: SegmentCache, playing: Playing
 ) -> None:
-    hour = await set_up(hass, slow)
-    client = await hass_client_no_auth()
-    _, urls = await _playlist(hass, hour, client)
-    slow.request_log.clear()
-    exports = cache.exports(hour.entry_id)
+    hour, client, urls, exports = playing.hour, playing.client, playing.urls, playing.exports
     request = asyncio.create_task(client.get(urls[20]))
     await _until(lambda: any(job.index == 20 for job in exports.running))
     await asyncio.sleep(0.5)  # the export asked, its answer delayed
@@ -102,12 +112,9 @@ async def test_an_aborted_request_stops_its_export(
 
 
 async def test_a_seek_drops_the_prefetches_it_made_stale(
-    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, hass_client_no_auth: ClientMaker
+    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, playing: Playing
 ) -> None:
-    hour = await set_up(hass, slow)
-    client = await hass_client_no_auth()
-    _, urls = await _playlist(hass, hour, client)
-    exports = cache.exports(hour.entry_id)
+    hour, client, urls, exports = playing.hour, playing.client, playing.urls, playing.exports
     cache.prefetch = 3
     assert (await client.get(urls[10])).status == 200
     # 11 is being prefetched, 12 and 13 wait.
@@ -125,12 +132,10 @@ async def test_a_seek_drops_the_prefetches_it_made_stale(
 
 
 async def test_the_segment_a_player_waits_for_goes_before_prefetches(
-    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, hass_client_no_auth: ClientMaker
+    hass: HomeAssistant, slow: Simulator, cache: SegmentCache, playing: Playing
 ) -> None:
     """Another player's prefetches of the same camera wait while this player's export runs."""
-    hour = await set_up(hass, slow)
-    client = await hass_client_no_auth()
-    _, first = await _playlist(hass, hour, client)
+    hour, client, first, exports = playing.hour, playing.client, playing.urls, playing.exports
     other = Hour(
         hour.entry_id,
         hour.disk_id,
@@ -138,8 +143,8 @@ async def test_the_segment_a_player_waits_for_goes_before_prefetches(
         hour.start + timedelta(minutes=20),
         hour.end + timedelta(minutes=20),
     )
-    _, second = await _playlist(hass, other, client)
-    exports = cache.exports(hour.entry_id)
+    _, second = await fetch_playlist(hass, other, client)
+    slow.request_log.clear()
     cache.prefetch = 3
     assert (await client.get(first[10])).status == 200
     await _until(lambda: [job.index for job in exports.running] == [11])

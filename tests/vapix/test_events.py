@@ -10,6 +10,10 @@ import logging
 import aiohttp
 import pytest
 
+from custom_components.axis_edge_storage.vapix.errors import (
+    VapixCertificateMismatchError,
+    VapixConnectionError,
+)
 from custom_components.axis_edge_storage.vapix.events import (
     EventTopic,
     StorageEvent,
@@ -246,8 +250,13 @@ async def test_an_unsupported_camera_ends_the_stream(
     tokens = [r for r in sim.request_log if r.path.endswith("wssession.cgi") and r.status == 200]
     assert len(tokens) == (0 if kind == "events_unsupported" else 1)
     assert not _ours(caplog, logging.WARNING)
+    reason = (
+        "no wssession.cgi"
+        if kind == "events_unsupported"
+        else ("the subscription was refused: error 1100")
+    )
     assert _ours(caplog, logging.INFO) == [
-        f"{sim.url} has no websocket events; its storage is polled only"
+        f"{sim.url} has no websocket events ({reason}); its storage is polled only"
     ]
     assert recorder.stream is not None
     await recorder.stream.close()  # after run returned: nothing to do
@@ -312,3 +321,43 @@ async def test_basic_over_plain_http_is_never_sent(
         assert recorder.stream is not None
         assert recorder.stream.status.last_error == "authentication refused by the client"
         assert all(r.auth is None for r in sim.request_log)
+
+
+async def test_events_over_https_with_a_pinned_certificate(
+    start_sim: StartSim, session: aiohttp.ClientSession
+) -> None:
+    async with start_sim(tls=True) as sim:
+        pinned = sim.certificate_fingerprint
+        assert pinned is not None
+        client = make_client(
+            session, sim.port, protocol="https", verify_ssl=False, ssl_fingerprint=pinned
+        )
+        recorder = start_stream(client)
+        await recorder.wait(lambda: recorder.states == [StreamState.CONNECTED])
+        await recorder.wait(lambda: bool(recorder.events))
+        await _stop(recorder)
+
+        # The websocket itself checks the pin: a token fetched with the right one does not
+        # open it with another.
+        token = (await client.request("GET", "axis-cgi/wssession.cgi")).text.strip()
+        other = make_client(
+            session, sim.port, protocol="https", verify_ssl=False, ssl_fingerprint="ab" * 32
+        )
+        with pytest.raises(VapixCertificateMismatchError) as caught:
+            await other.ws_connect(
+                "vapix/ws-data-stream",
+                {"sources": "events", "wssession": token},
+                heartbeat=15,
+                receive_timeout=60,
+            )
+        assert token not in str(caught.value)
+        verified = make_client(session, sim.port, protocol="https", verify_ssl=True)
+        with pytest.raises(VapixConnectionError) as failed:
+            await verified.ws_connect(
+                "vapix/ws-data-stream",
+                {"sources": "events", "wssession": token},
+                heartbeat=15,
+                receive_timeout=60,
+            )
+        assert token not in str(failed.value)
+        assert failed.value.__context__ is None

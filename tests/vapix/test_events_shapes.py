@@ -341,8 +341,16 @@ async def test_unsupported_ends_the_stream_with_one_info_line(
     assert camera.ws_requests == (0 if where == "token" else 1)
     assert not _records(caplog, logging.WARNING)
     infos = _records(caplog, logging.INFO)
+    reason = {
+        "token": "no wssession.cgi",
+        "stream": "no event stream",
+        "configure": "the subscription was refused: error 1100",
+    }[where]
     assert infos == [
-        f"http://127.0.0.1:{camera.port} has no websocket events; its storage is polled only"
+        (
+            f"http://127.0.0.1:{camera.port} has no websocket events ({reason}); "
+            "its storage is polled only"
+        )
     ]
 
 
@@ -549,20 +557,6 @@ async def test_ws_connect_to_nothing_is_a_connection_error(
         await _connect(make_client(session, unused_tcp_port))
     assert TOKEN not in str(caught.value)
     assert caught.value.__context__ is None
-
-
-async def test_ws_connect_uses_wss_over_https(session: aiohttp.ClientSession) -> None:
-    client = make_client(session, 9, protocol="https")
-    seen: list[str] = []
-
-    async def fake(url: object, **_kwargs: object) -> None:
-        seen.append(str(url))
-        raise aiohttp.ClientConnectionError("no")
-
-    session.ws_connect = fake  # type: ignore[method-assign,assignment]
-    with pytest.raises(VapixConnectionError):
-        await _connect(client)
-    assert seen == [f"wss://127.0.0.1:9/vapix/ws-data-stream?sources=events&wssession={TOKEN}"]
 
 
 async def test_a_missing_pong_drops_the_connection(session: aiohttp.ClientSession) -> None:

@@ -126,6 +126,7 @@ class EventStream:
         self._in_outage = False
         self._connected_before = False
         self._warned_malformed = False
+        self._unsupported = ""
 
     @property
     def status(self) -> StreamStatus:
@@ -151,8 +152,9 @@ class EventStream:
                 if await self._connection() is _End.UNSUPPORTED:
                     self._update(state=StreamState.UNSUPPORTED, connected_since=None)
                     _LOGGER.info(
-                        "%s has no websocket events; its storage is polled only",
+                        "%s has no websocket events (%s); its storage is polled only",
                         self._client.base_url,
+                        self._unsupported,
                     )
                     return
                 if self._stopping():
@@ -203,6 +205,7 @@ class EventStream:
         try:
             token = (await self._client.request("GET", TOKEN_PATH)).text.strip()
         except VapixNotSupportedError:
+            self._unsupported = "no wssession.cgi"
             return _End.UNSUPPORTED
         except VapixError as err:
             self._failed(_category(err))
@@ -218,6 +221,7 @@ class EventStream:
                 receive_timeout=self._receive_timeout,
             )
         except VapixNotSupportedError:
+            self._unsupported = "no event stream"
             return _End.UNSUPPORTED
         except VapixError as err:
             # A plain 401 on the upgrade is the token refused (no credentials go with it).
@@ -247,7 +251,8 @@ class EventStream:
                 if "error" in answer:
                     error = answer["error"]
                     code = error.get("code") if isinstance(error, dict) else None
-                    _LOGGER.debug("events:configure refused (code %.20r)", code)
+                    shown = code if isinstance(code, int) and 0 <= code < 10**6 else "?"
+                    self._unsupported = f"the subscription was refused: error {shown}"
                     return _End.UNSUPPORTED
                 break
         if answer is None:

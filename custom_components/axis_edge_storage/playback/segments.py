@@ -109,15 +109,22 @@ async def async_layout(
     moments = [lead.nominal_start(index) for index in range(len(LEAD) + 1)]
     with _camera_failures():
         async with asyncio.timeout(LAYOUT_DEADLINE):
-            found = await asyncio.gather(
-                *(key_frames.at_or_before(client, claims, moment) for moment in moments),
-                return_exceptions=True,
-            )
-        for result in found:
-            if isinstance(result, BaseException):
-                raise result
-    frames = [result for result in found if isinstance(result, datetime)]
+            frames = await _key_frames_at(client, key_frames, claims, moments)
     return lead if all(a < b for a, b in itertools.pairwise(frames)) else Layout(claims)
+
+
+async def _key_frames_at(
+    client: AxisEdgeStorage, key_frames: KeyFrames, claims: PlaybackClaims, moments: list[datetime]
+) -> list[datetime]:
+    """The key frames at or before `moments`, asked at once (the first failure raised)."""
+    found = await asyncio.gather(
+        *(key_frames.at_or_before(client, claims, moment) for moment in moments),
+        return_exceptions=True,
+    )
+    for result in found:
+        if isinstance(result, BaseException):
+            raise result
+    return [result for result in found if isinstance(result, datetime)]
 
 
 class SegmentMaker:
@@ -145,8 +152,14 @@ class SegmentMaker:
         try:
             with _camera_failures():
                 async with asyncio.timeout(DEADLINE):
-                    start = await self._key_frame(layout, index)
-                    stop = claims.end if last else await self._key_frame(layout, index + 1)
+                    bounds = range(index, index + (1 if last else 2))
+                    frames = await _key_frames_at(
+                        self._client,
+                        self._key_frames,
+                        claims,
+                        [layout.nominal_start(at) for at in bounds],
+                    )
+                    start, stop = frames[0], claims.end if last else frames[1]
                     if stop <= start:
                         raise SegmentError(HTTPStatus.BAD_GATEWAY, "no key frame in the segment")
                     await async_export_to_file(
@@ -167,11 +180,6 @@ class SegmentMaker:
                 raise SegmentError(HTTPStatus.BAD_GATEWAY, "the export was cut short")
         finally:
             await asyncio.shield(hass.async_add_executor_job(part.unlink, True))
-
-    async def _key_frame(self, layout: Layout, index: int) -> datetime:
-        return await self._key_frames.at_or_before(
-            self._client, layout.claims, layout.nominal_start(index)
-        )
 
 
 def _remux(source: Path, target: Path, zero: datetime, stop: datetime | None) -> bool:

@@ -22,15 +22,7 @@ from custom_components.axis_edge_storage.vapix.events import (
 from simulator import Simulator
 from tests.conftest import StartSim
 
-from .test_events_fakes import Recorder, make_client, start_stream
-
-LOGGER = "custom_components.axis_edge_storage.vapix"
-
-
-def _ours(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
-    return [
-        r.getMessage() for r in caplog.records if r.levelno == level and r.name.startswith(LOGGER)
-    ]
+from .test_events_fakes import LOGGER, Recorder, make_client, records, start_stream
 
 
 def _assert_no_secret(caplog: pytest.LogCaptureFixture, sim: Simulator, *secrets: str) -> None:
@@ -103,7 +95,7 @@ async def test_the_camera_s_changes_arrive_as_events(
     assert status is not None
     assert status.events == len(recorder.events)
     assert (status.reconnects, status.malformed, status.last_error) == (0, 0, None)
-    assert not _ours(caplog, logging.WARNING)
+    assert not records(caplog, logging.WARNING)
     _assert_no_secret(caplog, sim, "pass")
 
 
@@ -165,10 +157,10 @@ async def test_a_dropped_stream_reconnects_with_one_warning_and_one_info(
     assert recorder.stream is not None
     assert recorder.stream.status.reconnects == 1
     assert recorder.stream.status.last_error is not None
-    warnings = _ours(caplog, logging.WARNING)
+    warnings = records(caplog, logging.WARNING)
     assert len(warnings) == 1
     assert f"Event stream of {sim.url} lost" in warnings[0]
-    assert _ours(caplog, logging.INFO) == [f"Event stream of {sim.url} is back"]
+    assert records(caplog, logging.INFO) == [f"Event stream of {sim.url} is back"]
     _assert_no_secret(caplog, sim, "pass")
 
 
@@ -209,8 +201,8 @@ async def test_a_reboot_cuts_the_stream_and_it_comes_back(
     await _stop(recorder)
     assert recorder.stream is not None
     assert recorder.stream.status.reconnects == 1
-    assert len(_ours(caplog, logging.WARNING)) == 1
-    assert len(_ours(caplog, logging.INFO)) == 1
+    assert len(records(caplog, logging.WARNING)) == 1
+    assert len(records(caplog, logging.INFO)) == 1
 
 
 async def test_malformed_messages_are_skipped(
@@ -230,7 +222,7 @@ async def test_malformed_messages_are_skipped(
     assert status.events >= 3  # every notification after a broken message still arrives
     assert status.last_error == "malformed message"
     assert recorder.states == [StreamState.CONNECTED, StreamState.STOPPED]
-    warnings = _ours(caplog, logging.WARNING)
+    warnings = records(caplog, logging.WARNING)
     assert len(warnings) == 1
     assert "malformed" in warnings[0]
 
@@ -249,13 +241,13 @@ async def test_an_unsupported_camera_ends_the_stream(
     assert recorder.states == [StreamState.UNSUPPORTED]
     tokens = [r for r in sim.request_log if r.path.endswith("wssession.cgi") and r.status == 200]
     assert len(tokens) == (0 if kind == "events_unsupported" else 1)
-    assert not _ours(caplog, logging.WARNING)
+    assert not records(caplog, logging.WARNING)
     reason = (
         "no wssession.cgi"
         if kind == "events_unsupported"
         else ("the subscription was refused: error 1100")
     )
-    assert _ours(caplog, logging.INFO) == [
+    assert records(caplog, logging.INFO) == [
         f"{sim.url} has no websocket events ({reason}); its storage is polled only"
     ]
     assert recorder.stream is not None
@@ -279,10 +271,10 @@ async def test_a_refused_token_is_retried(
     assert recorder.stream is not None
     assert recorder.stream.status.last_error == "refused token"
     assert recorder.stream.status.reconnects == 0  # the first connection
-    warnings = _ours(caplog, logging.WARNING)
+    warnings = records(caplog, logging.WARNING)
     assert len(warnings) == 1
     assert "cannot connect (refused token)" in warnings[0]
-    assert _ours(caplog, logging.INFO) == [f"Event stream of {sim.url} is back"]
+    assert records(caplog, logging.INFO) == [f"Event stream of {sim.url} is back"]
     _assert_no_secret(caplog, sim, "pass")
 
 
@@ -300,10 +292,10 @@ async def test_rejected_credentials_back_off(
     assert recorder.states == [StreamState.DISCONNECTED, StreamState.STOPPED]
     assert recorder.stream is not None
     assert recorder.stream.status.last_error == "rejected credentials"
-    assert len(_ours(caplog, logging.WARNING)) == 1
+    assert len(records(caplog, logging.WARNING)) == 1
     # Never a tight loop: the waits between attempts grow to the cap.
     delays = [
-        float(m.rsplit(" ", 2)[1]) for m in _ours(caplog, logging.DEBUG) if "next attempt" in m
+        float(m.rsplit(" ", 2)[1]) for m in records(caplog, logging.DEBUG) if "next attempt" in m
     ]
     assert delays[0] <= 0.05
     assert max(delays) > 0.14

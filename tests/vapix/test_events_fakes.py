@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from custom_components.axis_edge_storage.vapix.client import VapixClient
@@ -26,6 +27,8 @@ from custom_components.axis_edge_storage.vapix.events import (
 )
 
 TOKEN = "tok-5ecret-0123456789"
+#: The client's loggers (the test servers log the URLs they serve, tokens included).
+LOGGER = "custom_components.axis_edge_storage.vapix"
 
 Script = Callable[[web.WebSocketResponse, "FakeCamera"], Awaitable[None]]
 
@@ -165,3 +168,19 @@ def make_client(session: aiohttp.ClientSession, port: int, **options: Any) -> Va
     options.setdefault("username", "root")
     options.setdefault("password", "pass")
     return VapixClient(session, "127.0.0.1", port=port, **options)
+
+
+def records(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
+    """The client's log lines at `level`."""
+    return [
+        r.getMessage() for r in caplog.records if r.levelno == level and r.name.startswith(LOGGER)
+    ]
+
+
+def assert_no_secret(caplog: pytest.LogCaptureFixture, *secrets: str) -> None:
+    """Neither the token, nor a URL with one, nor any of `secrets` in the client's logs."""
+    ours = [r for r in caplog.records if r.name.startswith(LOGGER)]
+    text = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in ours)
+    assert "wssession=" not in text
+    for secret in (TOKEN, *secrets):
+        assert secret not in text

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from .app import Simulator
@@ -33,6 +34,32 @@ def _export_formats(text: str) -> tuple[str, ...]:
             f"export formats are some of {', '.join(EXPORT_FORMATS)}: {text}"
         )
     return formats
+
+
+#: Options whose value is checked: flag, configuration field (the default), check, metavar, help.
+_CHECKED_OPTIONS: tuple[tuple[str, str, Callable[[str], object], str, str], ...] = (
+    (
+        "--bandwidth",
+        "bandwidth_mbit",
+        _positive,
+        "MBIT",
+        "pace export bodies like a link of MBIT Mbit/s (default: unpaced, sendfile)",
+    ),
+    (
+        "--export-formats",
+        "export_formats",
+        _export_formats,
+        "FORMATS",
+        "export formats offered, comma-separated (matroska, mp4; default matroska)",
+    ),
+    (
+        "--history-days",
+        "history_days",
+        _days,
+        "N",
+        "N days of history (continuous and motion recordings) before the factory timeline",
+    ),
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -65,26 +92,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--health-json", action="store_true", help="gethealth.cgi answers JSON")
     parser.add_argument("--nonce-lifetime", type=float, default=defaults.nonce_lifetime)
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    for flag, field, check, metavar, help_text in _CHECKED_OPTIONS:
+        parser.add_argument(
+            flag, type=check, default=getattr(defaults, field), metavar=metavar, help=help_text
+        )
     parser.add_argument(
-        "--bandwidth",
-        type=_positive,
-        default=defaults.bandwidth_mbit,
-        metavar="MBIT",
-        help="pace export bodies like a link of MBIT Mbit/s (default: unpaced, sendfile)",
-    )
-    parser.add_argument(
-        "--export-formats",
-        type=_export_formats,
-        default=defaults.export_formats,
-        metavar="FORMATS",
-        help="export formats offered, comma-separated (matroska, mp4; default matroska)",
-    )
-    parser.add_argument(
-        "--history-days",
-        type=_days,
-        default=defaults.history_days,
-        metavar="N",
-        help="N days of history (continuous and motion recordings) before the factory timeline",
+        "--events-iso",
+        action="store_true",
+        help='event notifications with ISO timestamps and "true"/"false" (default: ms, "1"/"0")',
     )
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
@@ -112,6 +127,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         bandwidth_mbit=args.bandwidth,
         export_formats=args.export_formats,
         history_days=args.history_days,
+        events_iso=args.events_iso,
     )
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from . import (
+    cgi_continuous,
     cgi_device_info,
     cgi_disk_properties,
     cgi_disks,
@@ -47,6 +48,7 @@ ALL_CGIS: list[Cgi] = [
     *cgi_network_shares.CGIS,
     *cgi_storage_limit.CGIS,
     *cgi_recordings.CGIS,
+    *cgi_continuous.CGIS,
     *cgi_export.CGIS,
     *cgi_params.CGIS,
     *cgi_device_info.CGIS,

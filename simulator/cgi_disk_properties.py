@@ -32,6 +32,25 @@ def _valid_passphrase(value: str) -> bool:
     return 0 < len(value.encode("utf-8")) <= MAX_PASSPHRASE
 
 
+def _encryption_disk(request: web.Request, args: Args, *required: str) -> Disk:
+    """The disk of an encryption CGI: its arguments present (20), encryption supported (100)."""
+    disk = _disk(request, args)
+    if any(name not in args for name in required):
+        verb = "is" if len(required) == 1 else "are"
+        raise ApiError(20, f"Invalid request: {' and '.join(required)} {verb} required.")
+    if not disk.encryption_supported:
+        raise ApiError(100, "The disk does not support disk encryption.")
+    return disk
+
+
+def _require_unmounted(disk: Disk, done: str) -> None:
+    """Encryption is enabled or disabled only on an unmounted disk (160)."""
+    if disk.mounted:
+        raise ApiError(
+            160, f"The disk is mounted. Encryption can only be {done} when the disk is unmounted."
+        )
+
+
 @API.cgi("setrequiredfs.cgi", Role.ADMIN)
 async def setrequiredfs(request: web.Request, args: Args) -> web.StreamResponse:
     """``setrequiredfs.cgi?schemaversion=1&diskid=&filesystem=none|ext4``."""
@@ -49,19 +68,12 @@ async def setrequiredfs(request: web.Request, args: Args) -> web.StreamResponse:
 @API.cgi("enablediskencryption.cgi", Role.ADMIN)
 async def enablediskencryption(request: web.Request, args: Args) -> web.StreamResponse:
     """``enablediskencryption.cgi?schemaversion=1&diskid=&passphrase=``."""
-    disk = _disk(request, args)
-    if "passphrase" not in args:
-        raise ApiError(20, "Invalid request: passphrase is required.")
-    if not disk.encryption_supported:
-        raise ApiError(100, "The disk does not support disk encryption.")
+    disk = _encryption_disk(request, args, "passphrase")
     if disk.encryption_enabled:
         raise ApiError(140, "Encryption is already enabled.")
     if not _valid_passphrase(args["passphrase"]):
         raise ApiError(110, "Invalid passphrase.")
-    if disk.mounted:
-        raise ApiError(
-            160, "The disk is mounted. Encryption can only be enabled when the disk is unmounted."
-        )
+    _require_unmounted(disk, "enabled")
     disk.encryption_enabled = True
     disk.passphrase = args["passphrase"]
     return _ok()
@@ -70,13 +82,8 @@ async def enablediskencryption(request: web.Request, args: Args) -> web.StreamRe
 @API.cgi("disablediskencryption.cgi", Role.ADMIN)
 async def disablediskencryption(request: web.Request, args: Args) -> web.StreamResponse:
     """``disablediskencryption.cgi?schemaversion=1&diskid=``."""
-    disk = _disk(request, args)
-    if not disk.encryption_supported:
-        raise ApiError(100, "The disk does not support disk encryption.")
-    if disk.mounted:
-        raise ApiError(
-            160, "The disk is mounted. Encryption can only be disabled when the disk is unmounted."
-        )
+    disk = _encryption_disk(request, args)
+    _require_unmounted(disk, "disabled")
     disk.encryption_enabled = False
     disk.passphrase = None
     return _ok()
@@ -85,11 +92,7 @@ async def disablediskencryption(request: web.Request, args: Args) -> web.StreamR
 @API.cgi("changediskpassphrase.cgi", Role.ADMIN)
 async def changediskpassphrase(request: web.Request, args: Args) -> web.StreamResponse:
     """``changediskpassphrase.cgi?schemaversion=1&diskid=&newpassphrase=&oldpassphrase=``."""
-    disk = _disk(request, args)
-    if "newpassphrase" not in args or "oldpassphrase" not in args:
-        raise ApiError(20, "Invalid request: newpassphrase and oldpassphrase are required.")
-    if not disk.encryption_supported:
-        raise ApiError(100, "The disk does not support disk encryption.")
+    disk = _encryption_disk(request, args, "newpassphrase", "oldpassphrase")
     if not disk.encryption_enabled:
         raise ApiError(20, "Invalid request: disk encryption is not enabled.")
     if not disk.mounted:
@@ -105,25 +108,29 @@ async def changediskpassphrase(request: web.Request, args: Args) -> web.StreamRe
     return _ok()
 
 
+def _set_cleanup(request: web.Request, args: Args, field: str, value: object, rule: str) -> None:
+    """Set a disk's cleanup ``field`` to a checked argument (``None``: error 20 with ``rule``)."""
+    disk = _disk(request, args)
+    if value is None:
+        raise ApiError(20, f"Invalid request: {rule}.")
+    setattr(disk, field, value)
+
+
 @API.cgi("setcleanupmaxage.cgi", Role.ADMIN)
 async def setcleanupmaxage(request: web.Request, args: Args) -> web.StreamResponse:
     """``setcleanupmaxage.cgi?schemaversion=1&diskid=&maxage=0..7000``."""
-    disk = _disk(request, args)
     maxage = parse_int(args.get("maxage"))
-    if maxage is None or not 0 <= maxage <= 7000:
-        raise ApiError(20, "Invalid request: maxage must be an integer 0-7000.")
-    disk.cleanupmaxage = maxage
+    valid = maxage if maxage is not None and 0 <= maxage <= 7000 else None
+    _set_cleanup(request, args, "cleanupmaxage", valid, "maxage must be an integer 0-7000")
     return _ok()
 
 
 @API.cgi("setcleanuppolicy.cgi", Role.ADMIN)
 async def setcleanuppolicy(request: web.Request, args: Args) -> web.StreamResponse:
     """``setcleanuppolicy.cgi?schemaversion=1&diskid=&cleanuppolicy=fifo|none``."""
-    disk = _disk(request, args)
     policy = args.get("cleanuppolicy")
-    if policy not in ("fifo", "none"):
-        raise ApiError(20, "Invalid request: cleanuppolicy must be fifo or none.")
-    disk.cleanuppolicy = policy
+    valid = policy if policy in ("fifo", "none") else None
+    _set_cleanup(request, args, "cleanuppolicy", valid, "cleanuppolicy must be fifo or none")
     return _ok()
 
 

@@ -1,8 +1,7 @@
-"""Recording API: ``/axis-cgi/record/*.cgi`` and ``record/continuous/*.cgi``."""
+"""Recording API: ``/axis-cgi/record/*.cgi`` (``record/continuous/*.cgi``: ``cgi_continuous.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 
 from aiohttp import web
@@ -10,8 +9,7 @@ from aiohttp import web
 from .auth import Role
 from .cgi_common import PROCESSING_ERROR, Args, Cgi, CgiSet, ErrorRenderer, get_camera, parse_int
 from .clock import format_local, format_time, parse_time
-from .model import DeviceError, Profile, Recording
-from .state import MAX_PROFILES
+from .model import DeviceError, Recording
 from .xmlout import elem, join, root_doc, root_error, text_elem, xml_response
 
 BASE = "/axis-cgi/record"
@@ -20,19 +18,22 @@ API = CgiSet(BASE)
 CGIS: list[Cgi] = API
 
 
-def _failed(tag: str, message: str, **values: str | int | None) -> str:
+def failed(tag: str, message: str, **values: str | int | None) -> str:
     """A result element refusing: ``result="ERROR"`` and the device's ``errormsg``."""
     return elem(tag, {**values, "result": "ERROR", "errormsg": message})
 
 
-def _answer(schema: str, inner: str) -> web.Response:
+def answer(schema: str, inner: str) -> web.Response:
+    """A Recording API answer: ``inner`` in the root of ``recording/{schema}``."""
     return xml_response(root_doc(f"recording/{schema}", inner))
 
 
-def _result_error(tag: str, schema: str, key: str) -> ErrorRenderer:
+def result_error(tag: str, schema: str, key: str) -> ErrorRenderer:
+    """The device error of a CGI answering ``tag`` results in ``schema`` (``key`` echoed)."""
+
     def render(request: web.Request) -> web.Response:
         values = {key: request.query.get(key)} if key else {}
-        return _answer(schema, _failed(tag, PROCESSING_ERROR, **values))
+        return answer(schema, failed(tag, PROCESSING_ERROR, **values))
 
     return render
 
@@ -153,21 +154,21 @@ async def list_recordings(request: web.Request, args: Args) -> web.StreamRespons
     return xml_response(root_doc("recording/list1.xsd", inner))
 
 
-@API.cgi("record.cgi", Role.OPERATOR, error=_result_error("record", "record1.xsd", ""))
+@API.cgi("record.cgi", Role.OPERATOR, error=result_error("record", "record1.xsd", ""))
 async def record(request: web.Request, args: Args) -> web.StreamResponse:
     """``record.cgi?diskid=[&options=]``: start a recording."""
     state = get_camera(request).state
     diskid = args.get("diskid", "")
     if not diskid:
-        return _answer("record1.xsd", _failed("record", "Missing argument: diskid."))
+        return answer("record1.xsd", failed("record", "Missing argument: diskid."))
     try:
         rec = state.start_recording(diskid, eventid="", eventtrigger="")
     except DeviceError as err:
-        return _answer("record1.xsd", _failed("record", str(err)))
-    return _answer("record1.xsd", elem("record", {"recordingid": rec.recordingid, "result": "OK"}))
+        return answer("record1.xsd", failed("record", str(err)))
+    return answer("record1.xsd", elem("record", {"recordingid": rec.recordingid, "result": "OK"}))
 
 
-@API.cgi("stop.cgi", Role.OPERATOR, error=_result_error("stop", "stop1.xsd", "recordingid"))
+@API.cgi("stop.cgi", Role.OPERATOR, error=result_error("stop", "stop1.xsd", "recordingid"))
 async def stop(request: web.Request, args: Args) -> web.StreamResponse:
     """``stop.cgi?recordingid=``: stop an active recording."""
     state = get_camera(request).state
@@ -179,14 +180,14 @@ async def stop(request: web.Request, args: Args) -> web.StreamResponse:
         message = "The recording is not active."
     else:
         state.stop_recording(rec)
-        return _answer("stop1.xsd", elem("stop", {"recordingid": rid, "result": "OK"}))
-    return _answer("stop1.xsd", _failed("stop", message, recordingid=rid))
+        return answer("stop1.xsd", elem("stop", {"recordingid": rid, "result": "OK"}))
+    return answer("stop1.xsd", failed("stop", message, recordingid=rid))
 
 
 @API.cgi(
     "remove.cgi",
     Role.OPERATOR,
-    error=_result_error("remove", "remove1.xsd", "recordingid"),
+    error=result_error("remove", "remove1.xsd", "recordingid"),
 )
 async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     """``remove.cgi``: remove recordings by id list, ``all`` or filters."""
@@ -196,15 +197,15 @@ async def remove(request: web.Request, args: Args) -> web.StreamResponse:
     filters = [k for k in ("beforetime", "eventid", "source") if args.get(k)]
     if rid and filters:
         message = f"recordingid cannot be combined with {', '.join(filters)}."
-        return _answer("remove1.xsd", _failed("remove", message, recordingid=rid))
+        return answer("remove1.xsd", failed("remove", message, recordingid=rid))
     if not rid and not filters and not args.get("diskid"):
-        return _answer("remove1.xsd", _failed("remove", "Missing argument: recordingid."))
+        return answer("remove1.xsd", failed("remove", "Missing argument: recordingid."))
     before: datetime | None = None
     if args.get("beforetime"):
         try:
             before = parse_time(args["beforetime"])
         except ValueError:
-            return _answer("remove1.xsd", _failed("remove", "Invalid beforetime."))
+            return answer("remove1.xsd", failed("remove", "Invalid beforetime."))
     candidates = list(state.recordings.values())
     missing: list[str] = []
     if rid and rid != "all":
@@ -219,16 +220,16 @@ async def remove(request: web.Request, args: Args) -> web.StreamResponse:
         candidates = [r for r in candidates if r.eventid == args["eventid"]]
     if args.get("source"):
         candidates = [r for r in candidates if r.source == args["source"]]
-    parts = [_failed("remove", "Recording not found.", recordingid=m) for m in missing]
+    parts = [failed("remove", "Recording not found.", recordingid=m) for m in missing]
     for rec in sorted(candidates, key=lambda r: r.start):
         disk = state.disks.get(rec.diskid)
         if disk is not None and disk.locked:
-            parts.append(_failed("remove", "The disk is locked.", recordingid=rec.recordingid))
+            parts.append(failed("remove", "The disk is locked.", recordingid=rec.recordingid))
             continue
         state.stop_recording(rec, now)
         del state.recordings[rec.recordingid]
         parts.append(elem("remove", {"recordingid": rec.recordingid, "result": "OK"}))
-    return _answer("remove1.xsd", join(parts))
+    return answer("remove1.xsd", join(parts))
 
 
 @API.cgi("play.cgi", Role.VIEWER, error=_play_error)
@@ -241,76 +242,3 @@ async def play(request: web.Request, args: Args) -> web.StreamResponse:
         status=501,
         text="501 Not Implemented: play.cgi is deprecated; use RTSP media.amp?recordingid=\n",
     )
-
-
-@API.cgi(
-    "continuous/addconfiguration.cgi",
-    Role.OPERATOR,
-    error=_result_error("configure", "continuousconfigurationadd1.xsd", ""),
-)
-async def addconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
-    """``continuous/addconfiguration.cgi?diskid=&options=[&eventid=]``."""
-    state = get_camera(request).state
-    diskid = args.get("diskid", "")
-    free = next((n for n in range(1, MAX_PROFILES + 1) if n not in state.profiles), None)
-    schema = "continuousconfigurationadd1.xsd"
-    if not diskid or "options" not in args:
-        message = "Missing argument: diskid or options."
-        return _answer(schema, _failed("configure", message, profile=free))
-    if diskid not in state.disks:
-        return _answer(schema, _failed("configure", f"Invalid disk ID: {diskid}.", profile=free))
-    if free is None:
-        message = "Maximum number of continuous recording profiles reached."
-        return _answer(schema, _failed("configure", message, profile=""))
-    state.profiles[free] = Profile(
-        profile=free,
-        diskid=diskid,
-        options=args["options"],
-        eventid=args.get("eventid") or "continuous",
-    )
-    state.resume_profiles(diskid, state.now())
-    return _answer(schema, elem("configure", {"profile": free, "result": "OK"}))
-
-
-@API.cgi(
-    "continuous/listconfiguration.cgi",
-    Role.VIEWER,
-    error=lambda _r: xml_response(
-        root_error("recording/continuousconfigurationlist1.xsd", 10, PROCESSING_ERROR)
-    ),
-)
-async def listconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
-    """``continuous/listconfiguration.cgi[?profile=]``."""
-    state = get_camera(request).state
-    wanted = parse_int(args.get("profile"))
-    profiles = [
-        p
-        for p in sorted(state.profiles.values(), key=lambda p: p.profile)
-        if wanted is None or p.profile == wanted
-    ]
-    inner = elem(
-        "continuousrecordingconfigurations",
-        children=join(elem("continuousrecordingconfiguration", asdict(p)) for p in profiles),
-    )
-    return xml_response(root_doc("recording/continuousconfigurationlist1.xsd", inner))
-
-
-@API.cgi(
-    "continuous/removeconfiguration.cgi",
-    Role.OPERATOR,
-    error=_result_error("remove", "continuousconfigurationremove1.xsd", "profile"),
-)
-async def removeconfiguration(request: web.Request, args: Args) -> web.StreamResponse:
-    """``continuous/removeconfiguration.cgi?profile=``."""
-    state = get_camera(request).state
-    raw = args.get("profile", "")
-    number = parse_int(raw)
-    schema = "continuousconfigurationremove1.xsd"
-    if number is None or number not in state.profiles:
-        return _answer(schema, _failed("remove", "No such recording profile.", profile=raw))
-    del state.profiles[number]
-    now = state.now()
-    for rec in state.recordings.values():
-        if rec.profile == number and rec.ongoing:
-            state.stop_recording(rec, now)
-    return _answer(schema, elem("remove", {"profile": number, "result": "OK"}))

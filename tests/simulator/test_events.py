@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -57,6 +58,17 @@ async def test_a_token_by_digest(sim: Simulator, session: aiohttp.ClientSession)
         token = await resp.text()
     async with session.ws_connect(stream_url(sim, token)) as ws:
         assert "data" in await configure(ws, ALL_STORAGE)
+
+
+async def test_client_pings_are_answered(sim: Simulator, session: aiohttp.ClientSession) -> None:
+    token = await get_token(session, sim)
+    async with session.ws_connect(stream_url(sim, token), heartbeat=0.3) as ws:
+        # A missing pong (0.15 s) would end the read with an error; answered pings keep it
+        # waiting (aiohttp's read timeout restarts with each pong, hence the outer one).
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(ws.receive(), 1.2)
+        assert not ws.closed
+        assert "data" in await configure(ws, [RECORDING])
 
 
 @pytest.mark.parametrize("case", ["unknown", "used", "expired"])

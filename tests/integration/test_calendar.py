@@ -161,7 +161,7 @@ async def test_more_recordings_than_a_page(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     await setup_camera(hass, sim)
-    day_start, day_end = local_day(sim, 1)
+    day_start, day_end = local_day(sim, 2)  # the factory timeline (the last 4 h) never reaches it
     for minute in range(DEFAULT_PAGE_SIZE + 50):
         at = day_start + timedelta(minutes=5 * minute)
         sim.state.add_recording(

@@ -32,6 +32,8 @@ PATCHABLE: dict[str, type | tuple[type, ...]] = {
     "disk_passphrase": (str, type(None)),
     "passphrase": (str, type(None)),
     "health": (dict, type(None)),
+    "alert_wear": int,
+    "alert_temperature": int,
 }
 #: Patched names that are another field of ``Disk``.
 PATCHED_FIELDS = {

@@ -260,6 +260,8 @@ async def test_alert_sent_once_on_and_once_off(
             wear="5",
         )
         assert (await next_event(ws))[2] == {**off, "alert": "1"}
+        await post(session, sim, "/sim/disks/SD_DISK", alert_wear=50)  # and the control surface
+        assert (await next_event(ws))[2] == off
 
 
 async def test_reboot_cuts_streams_and_refuses_new_ones_while_down(

@@ -47,7 +47,6 @@ class Job:
     prefetch: bool = False
     waiters: int = 0
     downloaded: bool = False
-    cancelled: bool = False
 
     def set_downloaded(self) -> None:
         """The export is in: only the remux is left (the job is no longer cancelled)."""
@@ -118,7 +117,6 @@ class CameraExports:
         if job.task is None or job.task.done() or job.downloaded:
             return
         _LOGGER.debug("Cancelling segment %d: no longer wanted", job.index)
-        job.cancelled = True
         if self._jobs.get(job.name) is job:
             del self._jobs[job.name]
         job.task.cancel()

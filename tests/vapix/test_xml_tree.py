@@ -16,6 +16,13 @@ def test_children_keep_the_document_order() -> None:
     assert [node.tag for node in root.children[2].children] == ["c"]
 
 
+def test_several_names_are_found_in_one_walk_in_document_order() -> None:
+    root = parse_xml("<r><B n='1'><a n='2'/></B><c n='3'/><a n='4'/></r>")
+    assert [node.get("n") for node in root.iter("A", "b")] == ["1", "2", "4"]
+    assert [node.tag for node in root.iter("c", "r")] == ["r", "c"]
+    assert list(root.iter("missing")) == []
+
+
 def test_namespaces_are_dropped_from_names_and_declarations_are_not_attributes() -> None:
     root = parse_xml(
         '<ns:Root xmlns:ns="urn:x" xmlns="urn:y" xsi:Type="t" ns:Attr="v" xmlnsish="kept">'

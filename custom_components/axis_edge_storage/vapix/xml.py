@@ -44,13 +44,16 @@ class Node:
     text: str = ""
     children: tuple[Node, ...] = ()
 
-    def iter(self, tag: str) -> Iterator[Node]:
-        """Yield this element and its descendants named `tag` (local name, any case)."""
-        wanted = tag.lower()
+    def iter(self, *tags: str) -> Iterator[Node]:
+        """Yield this element and its descendants named one of `tags` (local name, any case).
+
+        In document order (depth first), in one walk whatever the number of names.
+        """
+        wanted = {tag.lower() for tag in tags}
         stack: list[Node] = [self]
         while stack:
             node = stack.pop()
-            if node.tag == wanted:
+            if node.tag in wanted:
                 yield node
             stack.extend(reversed(node.children))
 
@@ -175,11 +178,14 @@ def raise_for_error(api: Api, root: Node) -> None:
     a bare ``<ErrorCode>``/``<ErrorDescription>`` at any depth, and ``GeneralError`` without
     children.
     """
-    code_node = root.find("ErrorCode")
-    description_node = root.find("ErrorDescription")
-    general = root.find("GeneralError")
-    if code_node is None and description_node is None and general is None:
+    first: dict[str, Node] = {}
+    for node in root.iter("ErrorCode", "ErrorDescription", "GeneralError"):
+        first.setdefault(node.tag, node)
+    if not first:
         return
+    code_node = first.get("errorcode")
+    description_node = first.get("errordescription")
+    general = first.get("generalerror")
     description = description_node.text if description_node is not None else None
     code = to_int(code_node.text) if code_node is not None else None
     if code is None and general is not None:

@@ -21,7 +21,7 @@ RECORDING = "tnsaxis:Storage/tnsaxis:Recording"
 DISRUPTION = "tnsaxis:Storage/tnsaxis:Disruption"
 ALERT = "tnsaxis:Storage/Alert"
 FAILURE = "tns1:Device/tnsaxis:HardwareFailure/StorageFailure"
-#: Seconds a test waits for a notification (changes are sent at once; the poll takes 0.2 s).
+#: Seconds a test waits for a notification (changes are sent at once; the poll takes 0.1 s).
 WAIT = 3.0
 
 

@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from simulator import Simulator
+from simulator.events import topic_matches
 
 from . import event_client as ev
 from .helpers import ADMIN, make_sim
@@ -156,3 +157,25 @@ async def test_stopping_the_simulator_closes_streams(
             assert message.data == aiohttp.WSCloseCode.GOING_AWAY
     finally:
         await own.stop()
+
+
+@pytest.mark.parametrize(
+    ("topic_filter", "topic", "selected"),
+    [
+        ("tnsaxis:Storage//.", ev.DISRUPTION, True),
+        ("tnsaxis:Storage//.", ev.FAILURE, False),
+        ("tns1:Device//.", ev.FAILURE, True),
+        ("tnsaxis:Storage/Disruption", ev.DISRUPTION, True),
+        ("Storage/tnsaxis:Alert", ev.ALERT, True),
+        ("tnsaxis:Storage/tns1:Disruption", ev.DISRUPTION, False),
+        ("tnsaxis:Storage", ev.DISRUPTION, False),
+        ("tnsaxis:Storage/*", ev.RECORDING, True),
+        ("tns1:Device/*/StorageFailure", ev.FAILURE, True),
+        ("tnsaxis:Storage/Recording|tns1:Device//.", ev.FAILURE, True),
+        ("tnsaxis:Storage/Recording|tns1:Device//.", ev.ALERT, False),
+        ("tnsaxis:Storage//Disruption", ev.DISRUPTION, False),
+        ("", ev.RECORDING, False),
+    ],
+)
+def test_topic_filters(topic_filter: str, topic: str, selected: bool) -> None:
+    assert topic_matches(topic_filter, topic) is selected

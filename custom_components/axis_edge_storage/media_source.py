@@ -45,8 +45,14 @@ async def async_get_media_source(hass: HomeAssistant) -> AxisEdgeStorageMediaSou
 
 
 def _directory(
-    identifier: str, title: str, children: list[BrowseMediaSource], child_class: MediaClass
+    identifier: str,
+    title: str,
+    children: list[BrowseMediaSource] | None = None,
+    child_class: MediaClass | None = None,
+    *,
+    thumbnail: str | None = None,
 ) -> BrowseMediaSource:
+    """A folder of the tree: the one browsed (with its children), or one of its children."""
     return BrowseMediaSource(
         domain=DOMAIN,
         identifier=identifier or None,
@@ -57,18 +63,6 @@ def _directory(
         can_expand=True,
         children=children,
         children_media_class=child_class,
-    )
-
-
-def _folder(identifier: str, title: str, thumbnail: str | None = None) -> BrowseMediaSource:
-    return BrowseMediaSource(
-        domain=DOMAIN,
-        identifier=identifier,
-        media_class=MediaClass.DIRECTORY,
-        media_content_type=MediaType.VIDEO,
-        title=title,
-        can_play=False,
-        can_expand=True,
         thumbnail=thumbnail,
     )
 
@@ -155,13 +149,13 @@ class AxisEdgeStorageMediaSource(MediaSource):
         entries = sorted(
             self.hass.config_entries.async_loaded_entries(DOMAIN), key=lambda e: e.title
         )
-        children = [_folder(tree.identifier(e.entry_id), e.title) for e in entries]
+        children = [_directory(tree.identifier(e.entry_id), e.title) for e in entries]
         return _directory("", NAME, children, MediaClass.DIRECTORY)
 
     def _camera(self, entry: AxisEdgeStorageConfigEntry) -> BrowseMediaSource:
         disks = entry.runtime_data.coordinator.data.disks
         children = [
-            _folder(tree.identifier(entry.entry_id, disk_id), disk_label(disk))
+            _directory(tree.identifier(entry.entry_id, disk_id), disk_label(disk))
             for disk_id, disk in sorted(disks.items())
         ]
         return _directory(
@@ -172,7 +166,8 @@ class AxisEdgeStorageMediaSource(MediaSource):
         recordings = await async_get_index(self.hass, entry).recordings(disk_id)
         days = tree.days(recordings, dt_util.utcnow(), self._zone)
         children = [
-            _folder(tree.day_id(entry.entry_id, disk_id, day), tree.day_title(day)) for day in days
+            _directory(tree.day_id(entry.entry_id, disk_id, day), tree.day_title(day))
+            for day in days
         ]
         disk = entry.runtime_data.coordinator.data.disks[disk_id]
         title = f"{entry.title} · {disk_label(disk)}"
@@ -191,10 +186,10 @@ class AxisEdgeStorageMediaSource(MediaSource):
             span = tree.hour_bounds(day, hour, zone)
             first = next((item for item in items if item.playable), None)
             children.append(
-                _folder(
+                _directory(
                     tree.hour_id(entry.entry_id, disk_id, day, hour),
                     tree.hour_title(span[0], span[1], zone),
-                    self._thumbnail(entry, disk_id, first),
+                    thumbnail=self._thumbnail(entry, disk_id, first),
                 )
             )
         return _directory(

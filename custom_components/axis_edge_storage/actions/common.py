@@ -129,23 +129,22 @@ class Target:
     def disk(self) -> Disk:
         """The disk the action needs; a translated error when none or an unknown one."""
         disks = self.entry.runtime_data.coordinator.data.disks
+        disk = None if self.disk_id is None else disks.get(self.disk_id)
+        if disk is not None:
+            return disk
+        # The refusal names the disks there are, to choose from.
+        known = ", ".join(sorted(disks)) or "-"
         if self.disk_id is None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="disk_required",
-                translation_placeholders={"disks": ", ".join(sorted(disks)) or "-"},
+                translation_placeholders={"disks": known},
             )
-        disk = disks.get(self.disk_id)
-        if disk is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="unknown_disk",
-                translation_placeholders={
-                    "disk": self.disk_id,
-                    "disks": ", ".join(sorted(disks)) or "-",
-                },
-            )
-        return disk
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_disk",
+            translation_placeholders={"disk": self.disk_id, "disks": known},
+        )
 
 
 def action_target(call: ServiceCall) -> Target:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import voluptuous as vol
 from homeassistant.core import (
@@ -167,18 +167,31 @@ async def async_changed(target: Target) -> None:
     await coordinator.async_refresh()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GuardedAction:
-    """One action: its name, schema and guards, and the handler that does the rest."""
+class Guards(TypedDict, total=False):
+    """The guards an action may declare (the module's docstring); the others keep their default."""
 
-    name: str
-    schema: vol.Schema
-    handler: Handler
     admin: bool
     disk: bool
     confirm: bool
     unlocked: bool
     refresh: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GuardedAction:
+    """One action: its name, schema and guards, and the handler that does the rest.
+
+    By default an action is for administrators only and reads the device again afterwards.
+    """
+
+    name: str
+    schema: vol.Schema
+    handler: Handler
+    admin: bool = True
+    disk: bool = False
+    confirm: bool = False
+    unlocked: bool = False
+    refresh: bool = True
 
     async def async_call(self, call: ServiceCall) -> ServiceResponse:
         """Run the guarded sequence (the module's docstring) for one call."""
@@ -208,27 +221,11 @@ class GuardedAction:
 
 
 def action(
-    name: str,
-    schema: vol.Schema,
-    *,
-    admin: bool = True,
-    disk: bool = False,
-    confirm: bool = False,
-    unlocked: bool = False,
-    refresh: bool = True,
+    name: str, schema: vol.Schema, **guards: Unpack[Guards]
 ) -> Callable[[Handler], GuardedAction]:
     """Declare an action: admin-only and refreshing unless said; the handler does the rest."""
 
     def declare(handler: Handler) -> GuardedAction:
-        return GuardedAction(
-            name=name,
-            schema=schema,
-            handler=handler,
-            admin=admin,
-            disk=disk,
-            confirm=confirm,
-            unlocked=unlocked,
-            refresh=refresh,
-        )
+        return GuardedAction(name=name, schema=schema, handler=handler, **guards)
 
     return declare

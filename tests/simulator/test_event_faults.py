@@ -159,23 +159,23 @@ async def test_stopping_the_simulator_closes_streams(
         await own.stop()
 
 
-@pytest.mark.parametrize(
-    ("topic_filter", "topic", "selected"),
-    [
-        ("tnsaxis:Storage//.", ev.DISRUPTION, True),
-        ("tnsaxis:Storage//.", ev.FAILURE, False),
-        ("tns1:Device//.", ev.FAILURE, True),
-        ("tnsaxis:Storage/Disruption", ev.DISRUPTION, True),
-        ("Storage/tnsaxis:Alert", ev.ALERT, True),
-        ("tnsaxis:Storage/tns1:Disruption", ev.DISRUPTION, False),
-        ("tnsaxis:Storage", ev.DISRUPTION, False),
-        ("tnsaxis:Storage/*", ev.RECORDING, True),
-        ("tns1:Device/*/StorageFailure", ev.FAILURE, True),
-        ("tnsaxis:Storage/Recording|tns1:Device//.", ev.FAILURE, True),
-        ("tnsaxis:Storage/Recording|tns1:Device//.", ev.ALERT, False),
-        ("tnsaxis:Storage//Disruption", ev.DISRUPTION, False),
-        ("", ev.RECORDING, False),
-    ],
-)
-def test_topic_filters(topic_filter: str, topic: str, selected: bool) -> None:
-    assert topic_matches(topic_filter, topic) is selected
+#: What each topic filter selects of the camera's four topics.
+SELECTS: dict[str, set[str]] = {
+    "tnsaxis:Storage//.": {ev.RECORDING, ev.DISRUPTION, ev.ALERT},
+    "tns1:Device//.": {ev.FAILURE},
+    "tnsaxis:Storage/Disruption": {ev.DISRUPTION},
+    "Storage/tnsaxis:Alert": {ev.ALERT},
+    "tnsaxis:Storage/tns1:Disruption": set(),  # another namespace
+    "tnsaxis:Storage": set(),  # the parent alone
+    "tnsaxis:Storage/*": {ev.RECORDING, ev.DISRUPTION, ev.ALERT},
+    "tns1:Device/*/StorageFailure": {ev.FAILURE},
+    "tnsaxis:Storage/Recording|tns1:Device//.": {ev.RECORDING, ev.FAILURE},
+    "tnsaxis:Storage//Disruption": set(),  # not a grammar the camera knows
+    "": set(),
+}
+
+
+@pytest.mark.parametrize("topic_filter", list(SELECTS))
+def test_topic_filters(topic_filter: str) -> None:
+    topics = (ev.RECORDING, ev.DISRUPTION, ev.ALERT, ev.FAILURE)
+    assert {t for t in topics if topic_matches(topic_filter, t)} == SELECTS[topic_filter]

@@ -7,10 +7,11 @@ restricted to loopback hosts.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from pytest_socket import socket_allow_hosts
@@ -24,6 +25,19 @@ pytest_plugins = ["pytest_homeassistant_custom_component"]
 def _loopback_only(socket_enabled: None) -> None:
     """Enable sockets, for 127.0.0.1 only."""
     socket_allow_hosts(["127.0.0.1", "localhost", "::1"], allow_unix_socket=True)
+
+
+@pytest.fixture(autouse=True)
+def _events_off_by_default() -> Iterator[None]:
+    """Entries without the `events` option poll alone in tests (users get the stream by default).
+
+    Most tests count the requests the camera receives or follow a poll; the event stream's own
+    requests (a token, the websocket, a token again after each reconnect) would interleave with
+    them. The push tests (tests/integration/test_push.py, test_device_triggers.py, the bench)
+    turn the stream on with the option, as a user's default entry has it.
+    """
+    with patch("custom_components.axis_edge_storage.DEFAULT_EVENTS", False):
+        yield
 
 
 StartSim = Callable[..., AbstractAsyncContextManager[Simulator]]

@@ -11,15 +11,17 @@ from homeassistant.helpers.typing import ConfigType
 from .actions import async_setup_actions
 from .browse.thumbnails import ThumbnailView
 from .connection import configuration_url, create_device
-from .const import DOMAIN
+from .const import CONF_EVENTS, DEFAULT_EVENTS, DOMAIN
 from .coordinator import EdgeStorageCoordinator
 from .entity import MANUFACTURER
+from .event_stream import CameraEvents
 from .export.links import async_get_links
 from .export.queue import ExportQueue
 from .export.view import ExportDownloadView
 from .jobs import Job, JobTracker, async_remove_job_store
 from .playback import register_views as register_playback_views
 from .runtime import AxisEdgeStorageConfigEntry, AxisEdgeStorageRuntimeData
+from .triggers import StorageWatcher
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -73,12 +75,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
 
     exports = ExportQueue(hass, entry, client, camera.id)
     jobs = JobTracker(hass, entry, client, camera.id, _job_finished)
+    events = CameraEvents(
+        hass, entry, client, coordinator, enabled=entry.options.get(CONF_EVENTS, DEFAULT_EVENTS)
+    )
     entry.runtime_data = AxisEdgeStorageRuntimeData(
-        client=client, coordinator=coordinator, exports=exports, jobs=jobs
+        client=client, coordinator=coordinator, exports=exports, jobs=jobs, events=events
     )
     entry.async_on_unload(exports.async_start_retention())
     await jobs.async_restore()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(StorageWatcher(hass, coordinator, camera.id).async_start())
+    events.async_start()
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
 

@@ -1,4 +1,4 @@
-"""Binary sensors: disk disruption, recording, lock and health; camera recording."""
+"""Binary sensors: disk disruption, recording, lock and health; camera recording and events."""
 
 from __future__ import annotations
 
@@ -13,64 +13,30 @@ from homeassistant.components.binary_sensor import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .const import DOMAIN
 from .coordinator import EdgeStorageData
 from .entity import CameraEntity, DiskValueDescription, DiskValueEntity, async_follow_disks
+from .event_stream import CameraEvents
+from .push import PushCoordinator
 from .runtime import AxisEdgeStorageConfigEntry
-from .vapix import DiskStatus
+from .vapix.events import StreamState, StreamStatus
 
 # Coordinator-based: the coordinator serializes updates.
 PARALLEL_UPDATES = 0
 
 
-def disruption_reasons(data: EdgeStorageData, disk_id: str) -> list[str]:
-    """Why a disk cannot record, as translation-friendly keys (empty: no disruption)."""
-    disk = data.disks[disk_id]
-    reasons: list[str] = []
-    if disk.status is DiskStatus.DISCONNECTED:
-        reasons.append("disconnected")
-    elif disk.status is DiskStatus.FAILED:
-        reasons.append("failed")
-    elif disk.status in (DiskStatus.WRONG_PASSPHRASE, DiskStatus.NO_PASSPHRASE):
-        reasons.append("wrong_passphrase")
-    elif disk.status is not DiskStatus.OK:
-        reasons.append("unmounted")
-    if disk.full:
-        reasons.append("full")
-    if disk.read_only:
-        reasons.append("read_only")
-    if disk.locked:
-        reasons.append("locked")
-    return reasons
-
-
-def health_problems(data: EdgeStorageData, disk_id: str) -> list[str] | None:
-    """What is wrong with a disk's health; None when the disk reports nothing usable."""
-    health = data.health.get(disk_id)
-    if health is None:
-        return None
-    healthy = health.healthy
-    wear = health.wear.value
-    if healthy is None and wear is None:
-        return None
-    problems: list[str] = []
-    if healthy is False:
-        problems.append("overall_health_failed")
-    levels = data.settings.alert_levels.get(disk_id)
-    if wear is not None and levels is not None and levels.wear is not None and wear >= levels.wear:
-        problems.append("wear_alert_level_reached")
-    return problems
-
-
 def _health_exists(data: EdgeStorageData, disk_id: str) -> bool:
-    return health_problems(data, disk_id) is not None
+    return data.health_problems(disk_id) is not None
 
 
 def _health_attributes(data: EdgeStorageData, disk_id: str) -> dict[str, Any]:
     levels = data.settings.alert_levels.get(disk_id)
     return {
-        "problems": health_problems(data, disk_id) or [],
+        "problems": data.health_problems(disk_id) or [],
         "wear_alert_level": None if levels is None else levels.wear,
     }
 
@@ -87,8 +53,8 @@ DISK_BINARY_SENSORS: tuple[DiskBinarySensorDescription, ...] = (
         key="disruption",
         translation_key="disruption",
         device_class=BinarySensorDeviceClass.PROBLEM,
-        value_fn=lambda data, disk_id: bool(disruption_reasons(data, disk_id)),
-        attributes_fn=lambda data, disk_id: {"reasons": disruption_reasons(data, disk_id)},
+        value_fn=lambda data, disk_id: data.disrupted(disk_id),
+        attributes_fn=lambda data, disk_id: {"reasons": data.disruption_reasons(disk_id)},
     ),
     DiskBinarySensorDescription(
         key="recording",
@@ -109,9 +75,7 @@ DISK_BINARY_SENSORS: tuple[DiskBinarySensorDescription, ...] = (
         device_class=BinarySensorDeviceClass.PROBLEM,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_health_exists,
-        value_fn=lambda data, disk_id: (
-            None if (problems := health_problems(data, disk_id)) is None else bool(problems)
-        ),
+        value_fn=lambda data, disk_id: data.alerting(disk_id),
         attributes_fn=_health_attributes,
     ),
 )
@@ -123,6 +87,14 @@ CAMERA_RECORDING = BinarySensorEntityDescription(
 )
 
 
+CAMERA_EVENTS = BinarySensorEntityDescription(
+    key="events",
+    translation_key="events",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: AxisEdgeStorageConfigEntry,
@@ -130,7 +102,12 @@ async def async_setup_entry(
 ) -> None:
     """Add the camera's recording sensor, and the sensors of every disk as disks appear."""
     coordinator = entry.runtime_data.coordinator
-    async_add_entities([CameraRecordingBinarySensor(coordinator, CAMERA_RECORDING)])
+    async_add_entities(
+        [
+            CameraRecordingBinarySensor(coordinator, CAMERA_RECORDING),
+            EventStreamBinarySensor(entry.runtime_data.events, coordinator.serial),
+        ]
+    )
     async_follow_disks(entry, DISK_BINARY_SENSORS, DiskBinarySensor, async_add_entities)
 
 
@@ -141,6 +118,29 @@ class CameraRecordingBinarySensor(CameraEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Whether a recording is ongoing on any disk."""
         return self.coordinator.data.any_recording
+
+
+class EventStreamBinarySensor(CoordinatorEntity[PushCoordinator[StreamStatus]], BinarySensorEntity):
+    """On while the camera's event stream is connected (state: why not, when it is off)."""
+
+    _attr_has_entity_name = True
+    entity_description = CAMERA_EVENTS
+
+    def __init__(self, events: CameraEvents, serial: str) -> None:
+        """Follow the stream's state, on the camera's device."""
+        super().__init__(events.status)
+        self._attr_unique_id = f"{serial}_{CAMERA_EVENTS.key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, serial)})
+
+    @property
+    def is_on(self) -> bool:
+        """Whether events arrive as they happen."""
+        return self.coordinator.data.state is StreamState.CONNECTED
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """The stream's state: connected, disconnected, unsupported (polling alone), stopped."""
+        return {"stream": self.coordinator.data.state.value}
 
 
 class DiskBinarySensor(DiskValueEntity[bool], BinarySensorEntity):

@@ -13,6 +13,9 @@ CONF_PROTOCOL: Final = "protocol"
 CONF_EXPORT_FOLDER: Final = "export_folder"
 CONF_EXPORT_RETENTION_DAYS: Final = "export_retention_days"
 CONF_LINK_VALIDITY_HOURS: Final = "link_validity_hours"
+# Follow the camera's event stream (websocket); off: polling alone.
+CONF_EVENTS: Final = "events"
+DEFAULT_EVENTS: Final = True
 # Entry data of the connection's security: the SHA-256 fingerprint (lower-case hex) of the
 # certificate trusted on first use (HTTPS without certificate verification), and whether the
 # device answered Digest once, after which a Basic-only challenge is refused.
@@ -37,6 +40,13 @@ EVENT_EXPORT_COMPLETED: Final = f"{DOMAIN}_export_completed"
 EVENT_EXPORT_FAILED: Final = f"{DOMAIN}_export_failed"
 EVENT_USB_EXPORT_FINISHED: Final = f"{DOMAIN}_usb_export_finished"
 EVENT_JOB_FINISHED: Final = f"{DOMAIN}_job_finished"
+# A change of a disk or the camera that a device trigger follows (data: device_id, type).
+EVENT_STORAGE_CHANGED: Final = f"{DOMAIN}_storage_changed"
+
+# While the camera's event stream is up, polling only guards against a missed event.
+PUSH_SAFETY_INTERVAL: Final = timedelta(minutes=10)
+# Events within this many seconds are confirmed by one refresh.
+CONFIRM_COOLDOWN: Final = 0.3
 
 # The storage settings (shares, limits, alert levels, capabilities) are read again when the disks
 # change and at this interval, never on every poll.

@@ -9,29 +9,34 @@ few hours, never on every poll.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass, field
+import hashlib
+import math
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .connection import async_remember_security, format_fingerprint
 from .const import (
+    CONFIRM_COOLDOWN,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
     ONGOING_PAGE_SIZE,
     ONGOING_WINDOW,
+    PUSH_SAFETY_INTERVAL,
     SETTINGS_REFRESH_INTERVAL,
 )
 from .device_errors import credentials_problem
 from .disks import is_present, is_share_slot
 from .runtime import AxisEdgeStorageConfigEntry
+from .storage_data import EdgeStorageData, StorageSettings
 from .vapix import (
     AlertLevels,
     AxisEdgeStorage,
@@ -50,35 +55,16 @@ from .vapix import (
     VapixNotSupportedError,
     VapixRequestError,
 )
+from .vapix.events import StorageEvent
 
-
-@dataclass(frozen=True, slots=True)
-class StorageSettings:
-    """Data read at start and after changes, not on every poll."""
-
-    shares: tuple[NetworkShare, ...] = ()
-    limits: Mapping[str, StorageLimit] = field(default_factory=dict)
-    alert_levels: Mapping[str, AlertLevels] = field(default_factory=dict)
-    disk_capabilities: Mapping[str, DiskCapabilities] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class EdgeStorageData:
-    """One snapshot of the device's edge storage."""
-
-    disks: Mapping[str, Disk]
-    health: Mapping[str, DiskHealth]
-    ongoing: tuple[Recording, ...]
-    settings: StorageSettings
-
-    def recording(self, disk_id: str) -> bool:
-        """Whether a recording is ongoing on a disk."""
-        return any(rec.disk_id == disk_id for rec in self.ongoing)
-
-    @property
-    def any_recording(self) -> bool:
-        """Whether a recording is ongoing on any disk."""
-        return bool(self.ongoing)
+__all__ = [
+    "EdgeStorageCoordinator",
+    "EdgeStorageData",
+    "StorageSettings",
+    "disk_identifier",
+    "next_poll",
+    "poll_phase",
+]
 
 
 def _signature(disks: tuple[Disk, ...]) -> frozenset[tuple[str, str, bool | None, str | None]]:
@@ -104,8 +90,15 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
             config_entry=entry,
             name=f"{DOMAIN} {entry.title}",
             update_interval=timedelta(seconds=interval),
+            # A poll that finds nothing changed writes no entity state.
+            always_update=False,
         )
         self.client = client
+        self._poll_interval = timedelta(seconds=interval)
+        self._phase = poll_phase(entry.unique_id or entry.entry_id)
+        self._confirm = Debouncer(
+            hass, LOGGER, cooldown=CONFIRM_COOLDOWN, immediate=False, function=self.async_refresh
+        )
         self._settings = StorageSettings()
         self._settings_signature: frozenset[tuple[str, str, bool | None, str | None]] | None = None
         self._settings_read_at: datetime | None = None
@@ -133,6 +126,49 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
                 translation_placeholders={"serial": self.product.serial},
             )
         self._health_supported = self.capabilities.disk_health
+
+    def _schedule_refresh(self) -> None:
+        """Poll at this camera's own phase of the interval, not when the others do.
+
+        Home Assistant schedules the next poll a whole interval after the last, at the same
+        fraction of a second for every coordinator: 200 cameras set up together would poll in
+        the same second forever. Each camera keeps a stable offset in the interval instead.
+        """
+        interval = self._update_interval_seconds
+        if interval and getattr(self, "_retry_after", None) is None:
+            now = self.hass.loop.time()
+            # The parent schedules at int(now) + _microsecond + interval.
+            self._microsecond = next_poll(now, interval, self._phase) - int(now) - interval
+        super()._schedule_refresh()
+
+    @callback
+    def async_push_event(self, event: StorageEvent) -> None:
+        """Show what a camera event says at once; one refresh soon after confirms it."""
+        if self.data is not None and (data := self.data.with_event(event)) is not None:
+            self.async_set_updated_data(data)
+        self.hass.async_create_task(self._confirm.async_call(), eager_start=True)
+
+    @callback
+    def async_set_push(self, connected: bool) -> None:
+        """Poll slowly while the event stream is up, at the configured interval otherwise.
+
+        A stream that (re)connects is followed by a refresh: nothing sent while it was down
+        is missed.
+        """
+        interval = (
+            max(PUSH_SAFETY_INTERVAL, self._poll_interval) if connected else (self._poll_interval)
+        )
+        if self.update_interval != interval:
+            self.update_interval = interval
+            if self._listeners:
+                self._schedule_refresh()
+        if connected:
+            self.hass.async_create_task(self._confirm.async_call(), eager_start=True)
+
+    async def async_shutdown(self) -> None:
+        """Stop the pending confirmation refresh with the polling."""
+        self._confirm.async_shutdown()
+        await super().async_shutdown()
 
     @callback
     def async_mark_settings_stale(self) -> None:
@@ -258,6 +294,18 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
             translation_key="update_failed",
             translation_placeholders={"error": str(err)},
         )
+
+
+def poll_phase(key: str) -> float:
+    """A camera's stable place in the poll interval, in [0, 1), from its unique id."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8]) / 2**64
+
+
+def next_poll(now: float, interval: float, phase: float) -> float:
+    """The first time at `phase` of the interval that is at least half an interval away."""
+    offset = phase * interval
+    periods = math.ceil((now + interval / 2 - offset) / interval)
+    return periods * interval + offset
 
 
 def disk_identifier(serial: str, disk_id: str) -> str:

@@ -65,6 +65,12 @@ async def async_get_config_entry_diagnostics(
             "device": _plain(coordinator.product),
             "capabilities": _plain(dataclasses.replace(coordinator.capabilities, raw={})),
             "last_update_success": coordinator.last_update_success,
+            "update_interval_seconds": (
+                None
+                if coordinator.update_interval is None
+                else coordinator.update_interval.total_seconds()
+            ),
+            "event_stream": _plain(entry.runtime_data.events.stream_status),
             "jobs": {
                 "running": [job.as_dict() for job in entry.runtime_data.jobs.running],
                 "last": [job.as_dict() for job in entry.runtime_data.jobs.last],

@@ -1,4 +1,4 @@
-"""Options flow: poll interval, export folder, how long exports and their links are kept."""
+"""Options flow: poll interval, event stream, export folder, how long exports and links are kept."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.helpers import selector
 
 from .const import (
+    CONF_EVENTS,
     CONF_EXPORT_FOLDER,
     CONF_EXPORT_RETENTION_DAYS,
     CONF_LINK_VALIDITY_HOURS,
+    DEFAULT_EVENTS,
     DEFAULT_LINK_VALIDITY_HOURS,
     DEFAULT_RETENTION_DAYS,
     DEFAULT_SCAN_INTERVAL,
@@ -64,6 +66,9 @@ class AxisEdgeStorageOptionsFlow(OptionsFlow):
                     CONF_SCAN_INTERVAL,
                     default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
                 ): _whole_number(MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL, "s"),
+                vol.Required(
+                    CONF_EVENTS, default=options.get(CONF_EVENTS, DEFAULT_EVENTS)
+                ): selector.BooleanSelector(),
                 vol.Optional(
                     CONF_EXPORT_FOLDER,
                     description={"suggested_value": options.get(CONF_EXPORT_FOLDER, "")},

@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 
 if TYPE_CHECKING:
     from .coordinator import EdgeStorageCoordinator
+    from .event_stream import CameraEvents
     from .export.queue import ExportQueue
     from .jobs import JobTracker
     from .vapix import AxisEdgeStorage
@@ -24,3 +25,4 @@ class AxisEdgeStorageRuntimeData:
     coordinator: EdgeStorageCoordinator
     exports: ExportQueue
     jobs: JobTracker
+    events: CameraEvents

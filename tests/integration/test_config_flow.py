@@ -379,7 +379,7 @@ async def test_reconfigure_other_device(
 async def test_options(
     hass: HomeAssistant, init_integration: MockConfigEntry, tmp_path: Any
 ) -> None:
-    """Poll interval, export folder and retention; a folder HA may not write is refused."""
+    """Poll interval, events, export folder and retention; a folder HA may not write is refused."""
     entry = init_integration
     hass.config.allowlist_external_dirs = {str(tmp_path)}
     result = await hass.config_entries.options.async_init(entry.entry_id)
@@ -398,18 +398,20 @@ async def test_options(
     )
     assert result["errors"] == {CONF_EXPORT_FOLDER: "folder_not_allowed"}
 
-    good = {**bad, CONF_EXPORT_FOLDER: f" {tmp_path} "}
+    good = {**bad, CONF_EXPORT_FOLDER: f" {tmp_path} ", "events": False}
     result = await hass.config_entries.options.async_configure(result["flow_id"], good)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert entry.options == {
         CONF_SCAN_INTERVAL: 15,
+        "events": False,
         CONF_EXPORT_FOLDER: str(tmp_path),
         CONF_EXPORT_RETENTION_DAYS: 3,
         "link_validity_hours": 2,
     }
-    # The entry reloaded with the new interval.
+    # The entry reloaded with the new interval, and polls alone (no event stream).
     assert entry.runtime_data.coordinator.update_interval.total_seconds() == 15
+    assert not entry.runtime_data.events.enabled
 
 
 async def test_reconfigure_device_without_edge_storage(

@@ -5,7 +5,7 @@ authentication), opens ``/vapix/ws-data-stream?sources=events&wssession=TOKEN``,
 with ``events:configure`` and hands each storage notification to ``on_event``. A dropped or
 silent stream is reconnected with exponential backoff and jitter; a camera without websocket
 events (404, or an error answer to the subscription) ends the stream as UNSUPPORTED. Logging:
-one warning per outage, one info line when the stream is back, never the token or its URL.
+one warning per outage (its return is a debug line), never the token or its URL.
 """
 
 from __future__ import annotations
@@ -326,13 +326,14 @@ class EventStream:
         )
 
     def _connected(self) -> None:
-        """Subscribed: CONNECTED, and one info line if it ends an outage."""
+        """Subscribed: CONNECTED. An outage is one line in the log: its start (see `_failed`)."""
         reconnects = self._status.reconnects + (1 if self._connected_before else 0)
         self._connected_before = True
-        if self._in_outage:
-            _LOGGER.info("Event stream of %s is back", self._client.base_url)
-        else:
-            _LOGGER.debug("event stream of %s connected", self._client.base_url)
+        _LOGGER.debug(
+            "event stream of %s %s",
+            self._client.base_url,
+            "is back" if self._in_outage else "connected",
+        )
         self._in_outage = False
         self._update(
             state=StreamState.CONNECTED, connected_since=datetime.now(UTC), reconnects=reconnects

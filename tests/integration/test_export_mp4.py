@@ -23,6 +23,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.axis_edge_storage.const import DOMAIN
+from custom_components.axis_edge_storage.export import finish
+from custom_components.axis_edge_storage.media import remux as remux_module
 from simulator import Simulator
 
 from ..conftest import StartSim
@@ -236,3 +238,37 @@ async def test_a_cut_chunked_body_leaves_nothing(
         await export(hass, device_id=camera_id(hass), at=at, before=20, after=20)
     assert info.value.translation_key == "connection_lost"
     assert _files(media) == []
+
+
+async def test_the_mp4_is_made_while_downloading(
+    hass: HomeAssistant, sim: Simulator, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The remux reads the Matroska behind the download: no remux of the whole file after."""
+    after: list[Path] = []
+    monkeypatch.setattr(finish, "remux_to_mp4", lambda source, *args, **kw: after.append(source))
+    await _load(hass, sim)
+    at = dt_util.now() - timedelta(minutes=10)
+    response = await export(hass, device_id=camera_id(hass), at=at, before=30, after=30)
+    [item] = response["files"]
+    _check_mp4(item, at - timedelta(seconds=30), at + timedelta(seconds=30))
+    assert after == []
+    assert _files(media) == [Path(item["thumbnail"]), Path(item["path"])]
+
+
+async def test_without_an_estimate_the_whole_file_is_remuxed_after(
+    hass: HomeAssistant, sim: Simulator, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A header without a duration: no index room to reserve while downloading; same MP4."""
+    estimated: list[object] = []
+
+    def no_estimate(container: object) -> None:
+        estimated.append(container)
+
+    monkeypatch.setattr(remux_module, "_estimate", no_estimate)
+    await _load(hass, sim)
+    at = dt_util.now() - timedelta(minutes=10)
+    response = await export(hass, device_id=camera_id(hass), at=at, before=30, after=30)
+    [item] = response["files"]
+    _check_mp4(item, at - timedelta(seconds=30), at + timedelta(seconds=30))
+    assert len(estimated) == 2  # while downloading, then for the whole file
+    assert _files(media) == [Path(item["thumbnail"]), Path(item["path"])]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,57 +17,13 @@ from custom_components.axis_edge_storage.media import (
     probe,
     probe_ends,
 )
-from custom_components.axis_edge_storage.media.packets import add_copy
 from custom_components.axis_edge_storage.media.reader import HashingReader
 
-from .makers import START, cut, make_video
+from .conftest import LONG
+from .makers import START, cut
 
 ends_module = importlib.import_module("custom_components.axis_edge_storage.media.ends")
 probe_module = importlib.import_module("custom_components.axis_edge_storage.media.probe")
-LONG = 60
-
-
-@pytest.fixture(scope="module")
-def long_mkv(media_dir: Path) -> Path:
-    return make_video(media_dir / "long.mkv", seconds=LONG)
-
-
-@pytest.fixture(scope="module")
-def long_mp4(media_dir: Path) -> Path:
-    return make_video(media_dir / "long.mp4", container="mp4", seconds=LONG, faststart=True)
-
-
-class _Pipe(io.RawIOBase):
-    """A write-only output that cannot seek, like a camera streaming its Matroska."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    def writable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def write(self, data: Any) -> int:
-        self.data += data
-        return len(data)
-
-
-@pytest.fixture(scope="module")
-def live_mkv(long_mkv: Path, media_dir: Path) -> Path:
-    """The long Matroska as a live muxer writes it: no Segment size, no duration, no cues."""
-    pipe = _Pipe()
-    with av.open(str(long_mkv)) as source, av.open(pipe, "w", format="matroska") as output:
-        output.metadata["creation_time"] = "2026-11-20T10:00:02.000000Z"
-        stream = add_copy(output, source.streams.video[0])
-        for packet in source.demux(source.streams.video[0]):
-            if packet.dts is not None:
-                packet.stream = stream
-                output.mux(packet)
-    path = media_dir / "live.mkv"
-    path.write_bytes(bytes(pipe.data))
-    return path
 
 
 def _same_span(path: Path) -> None:

@@ -2,7 +2,10 @@
 
 The camera sends what it can: its AES-256 zip with a password, its MP4 when its export
 capabilities list one and MP4 is asked, else its Matroska. A Matroska asked as MP4 is
-downloaded into a hidden ``.part``, remuxed and verified (`finish.remux`); any other file is
+downloaded into a hidden ``.part`` and remuxed as it arrives (`finish.remux_following`, a
+thread that reads the ``.part`` behind the download), then checked whole, verified and
+hashed (`finish.remux`: the whole file is remuxed there when the remux while downloading
+could not reserve the index's room, or failed); any other file is
 downloaded (`download`), then verified by its content (`finish.verify`, `finish.verify_zip`).
 A video file then gets its thumbnail. Everything written is listed in the `Delivery`, so that
 the exporter removes it all when a later step or part fails.
@@ -10,8 +13,9 @@ the exporter removes it all when a later step or part fails.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Buffer, Callable, Sequence
+from collections.abc import Awaitable, Buffer, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
@@ -19,10 +23,19 @@ from typing import Any, Final
 from homeassistant.core import HomeAssistant
 
 from ..media import MediaError
+from ..media.follow import Follow
 from ..vapix import AxisEdgeStorage
 from .download import Fetch, Report, async_download, async_fetch
 from .files import PartFile
-from .finish import Asked, media_error, remux, verify, verify_zip, write_thumbnail
+from .finish import (
+    Asked,
+    media_error,
+    remux,
+    remux_following,
+    verify,
+    verify_zip,
+    write_thumbnail,
+)
 from .folders import file_stem
 from .limits import ExportLimits
 from .models import ExportedFile, ExportFormat, Planned
@@ -45,20 +58,29 @@ class _KernelWriteBack(WriteBack):
 
 
 class _SourcePart(PartFile):
-    """The camera's Matroska of an MP4 export: read back at once by the remux, then removed.
+    """The camera's Matroska of an MP4 export: read by the remux as it is written, then removed.
 
     Not hashed (its SHA-256 is never answered: the MP4's is), and written through the page
     cache without an early write-back (never ``O_DIRECT``): the remux reads it from memory
     rather than from the disk, and the pages still dirty when it is removed are never written.
+    Each write is told to `follow`, which the remux reads the file through.
     """
 
     def __init__(self, folder: Path, stem: str, ext: str, reserve: int = 0) -> None:
         super().__init__(folder, stem, ext, reserve)
         self._writeback = _KernelWriteBack()
+        self.follow = Follow()
 
     def open(self, direct: bool = False) -> None:
         """Create the ``.part`` (through the cache)."""
         super().open(False)
+        if self.part is not None:
+            self.follow.opened(self.part)
+
+    def write(self, chunks: Sequence[Buffer]) -> None:
+        """Append the chunks; the remux may read them now."""
+        super().write(chunks)
+        self.follow.grew(self.size)
 
     def hash(self, chunks: Sequence[Buffer]) -> None:
         """Hash nothing."""
@@ -142,9 +164,18 @@ class Delivery:
         target = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MP4], self.reserve)
         self.files += [source, target]
         await self._run(target.open)  # the MP4's name is taken before the download
-        await async_fetch(self._fetch(item, source, ExportFormat.MKV, report))
+        remuxing = self.hass.async_add_executor_job(remux_following, source.follow, target, asked)
         try:
-            path, size, sha256 = await self._run(remux, source, target, asked)
+            await async_fetch(self._fetch(item, source, ExportFormat.MKV, report))
+            source.follow.finish()
+            made = await _async_made(remuxing)
+        except BaseException:
+            source.follow.fail()  # the remux stops reading
+            with contextlib.suppress(Exception):
+                await remuxing  # done before the caller removes what it wrote
+            raise
+        try:
+            path, size, sha256 = await self._run(remux, source, target, asked, made)
         except MediaError as err:
             raise media_error(err, target.name()) from None
         return ExportedFile(
@@ -157,6 +188,15 @@ class Delivery:
             disk_id=self.disk_id,
             format=ExportFormat.MP4,
         )
+
+
+async def _async_made(remuxing: Awaitable[bool]) -> bool:
+    """Whether the remux while downloading made the MP4 (False: it failed, or could not)."""
+    try:
+        return await remuxing
+    except MediaError as err:  # the whole file says what is wrong (a cut, first)
+        _LOGGER.debug("The remux while downloading failed: %s", err)
+        return False
 
 
 def discard_thumbnails(thumbnails: list[Path]) -> None:

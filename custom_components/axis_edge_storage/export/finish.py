@@ -32,7 +32,9 @@ from homeassistant.util import dt as dt_util
 
 from ..media import MediaError, MediaProblem, VideoSpan, check_covers, probe_ends, remux_to_mp4
 from ..media import write_thumbnail as write_jpeg
-from ..media.remux import estimate_packets
+from ..media.follow import Follow, FollowAbandonedError, FollowingReader
+from ..media.reader import HashingReader, is_cut, sniff
+from ..media.remux import estimate_packets, remux_stream_to_mp4
 from .errors import ExportError
 from .files import PartFile
 from .models import Planned
@@ -72,23 +74,59 @@ def verify_zip(path: Path) -> None:
         raise MediaError(MediaProblem.TRUNCATED, {"reason": "entries past the end"})
 
 
-def remux(source: PartFile, target: PartFile, asked: Asked) -> tuple[Path, int, str]:
-    """Remux the Matroska `source` into the opened MP4 `target`; verify, hash and commit it.
+def remux_following(follow: Follow, target: PartFile, asked: Asked) -> bool:
+    """Remux the Matroska being downloaded (`follow`) into the opened MP4 `target`'s part.
 
+    Returns whether the MP4 is made; False when the whole file must be remuxed after the
+    download (see `media.remux_stream_to_mp4`). A download that fails makes the reader fail.
+    """
+    with FollowingReader(follow) as reader:
+        made = remux_stream_to_mp4(reader, _part_path(target), origin=asked.origin)
+        if reader.abandoned:  # what was made is discarded with the target
+            raise FollowAbandonedError("the download failed")
+        return made
+
+
+def remux(
+    source: PartFile, target: PartFile, asked: Asked, made: bool = False
+) -> tuple[Path, int, str]:
+    """Make the MP4 `target` from the Matroska `source`; verify, hash and commit it.
+
+    `made`: the MP4 was remuxed while the Matroska was downloaded (`remux_following`); else
+    it is remuxed here. Either way the Matroska must end where its own structure says.
     Returns the MP4's path, size and SHA-256. The caller discards both part files on a
     failure; `source` is discarded here once the MP4 is renamed.
     """
     matroska = source.close_part()
-    # The index's room reserved from the header's count (cheap), not the data moved at the end.
-    packets = estimate_packets(matroska)
     mp4 = target.adopt()
-    remux_to_mp4(matroska, mp4, origin=asked.origin, packets=packets)
+    if made:
+        with HashingReader(matroska) as reader:
+            if is_cut(reader, sniff(reader)):
+                raise MediaError(MediaProblem.TRUNCATED, {"reason": "cut container"})
+    else:
+        # The index's room reserved from the header's count (cheap), not the data moved.
+        packets = estimate_packets(matroska)
+        remux_to_mp4(matroska, mp4, origin=asked.origin, packets=packets)
     verify(mp4, asked)
-    with mp4.open("rb") as file:  # just written: read from the page cache
-        sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+    sha256 = sha256_of(mp4)
     final = target.commit()
     source.discard()
     return final, target.size, sha256
+
+
+def sha256_of(path: Path) -> str:
+    """The hex SHA-256 of a file just written (read from the page cache).
+
+    The MP4's index is written at its front last, so the file cannot be hashed as it is made.
+    """
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _part_path(part_file: PartFile) -> Path:
+    if part_file.part is None:
+        raise RuntimeError("the part file is not open")
+    return part_file.part
 
 
 def write_thumbnail(video: Path) -> Path | None:

@@ -12,7 +12,7 @@ from typing import Any
 import av
 
 from .errors import MediaError, MediaProblem
-from .reader import BUFFER_SIZE, MATROSKA, MP4, HashingReader, is_cut, sniff
+from .reader import BUFFER_SIZE, MATROSKA, MP4, HashingReader, Readable, is_cut, sniff
 from .span import VideoSpan, iso
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def origin_of(container: Any, origin: datetime | None) -> datetime:
     return origin.astimezone(UTC)
 
 
-def open_input(reader: HashingReader, kind: str | None, cut: bool) -> Any:
+def open_input(reader: Readable, kind: str | None, cut: bool) -> Any:
     """Open ``reader`` with PyAV, mapping a refusal to ``MediaError``."""
     try:
         return av.open(reader, "r", buffer_size=BUFFER_SIZE)

@@ -10,7 +10,7 @@ import hashlib
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 MATROSKA = "matroska"
 MP4 = "mp4"
@@ -19,6 +19,13 @@ BUFFER_SIZE = 1 << 18
 _EBML_MAGIC = b"\x1a\x45\xdf\xa3"
 _SEGMENT_ID = b"\x18\x53\x80\x67"
 _MP4_FIRST_BOXES = {b"ftyp", b"styp", b"moov", b"mdat", b"free", b"skip", b"wide"}
+
+
+class Readable(Protocol):
+    """What PyAV reads a file through: at least ``read`` (a ``seek`` too when it may seek)."""
+
+    def read(self, size: int = -1) -> bytes:
+        """Read up to ``size`` bytes (all that is left when negative); ``b""`` at the end."""
 
 
 class HashingReader:

@@ -16,7 +16,7 @@ import av
 from .errors import MediaError, MediaProblem
 from .packets import add_copy, demuxed
 from .probe import open_input, origin_of
-from .reader import HashingReader, is_cut, sniff
+from .reader import MATROSKA, HashingReader, Readable, is_cut, sniff
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def remux_to_mp4(
         MediaError: as :func:`probe` for a source that is unreadable, cut or without video.
         OSError: the target cannot be written.
     """
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary = _temporary(target)
     if faststart is None:
         faststart = Faststart.REWRITE if packets is None else Faststart.RESERVE
     try:
@@ -104,29 +104,36 @@ class _MuxerRefusedError(Exception):
 def estimate_packets(source: Path) -> int | None:
     """An upper estimate of the packets of ``source`` from its header alone, or None.
 
-    BLOCKING, but cheap: the container is opened (its header read), no packet is demuxed. Per
-    stream the remux copies: its duration times its frame rate (video) or its packet rate
-    (audio: sample rate / samples per frame), with a margin. None when the header lacks a
-    duration or a rate. A count that turns out too low only costs time: the muxer refuses the
+    BLOCKING, but cheap: the container is opened (its header read), no packet is demuxed.
+    See `_estimate`. A count that turns out too low only costs time: the muxer refuses the
     reserved index and `remux_to_mp4` moves the data instead.
     """
     try:
         with HashingReader(source) as reader, open_input(reader, None, cut=False) as container:
-            seconds = (container.duration or 0) / 1_000_000
-            if seconds <= 0 or not container.streams.video:
-                return None
-            video = container.streams.video[0]
-            rate = video.average_rate or video.guessed_rate
-            if not rate:
-                return None
-            packets = float(rate) * seconds
-            if container.streams.audio:
-                context = container.streams.audio[0].codec_context
-                if not context.sample_rate or not context.frame_size:
-                    return None
-                packets += context.sample_rate / context.frame_size * seconds
+            return _estimate(container)
     except (MediaError, av.FFmpegError):
         return None
+
+
+def _estimate(container: Any) -> int | None:
+    """An upper estimate of the packets the remux copies, from an opened container's header.
+
+    Per stream: its duration times its frame rate (video) or its packet rate (audio: sample
+    rate / samples per frame), with a margin. None when the header lacks a duration or a rate.
+    """
+    seconds = (container.duration or 0) / 1_000_000
+    if seconds <= 0 or not container.streams.video:
+        return None
+    video = container.streams.video[0]
+    rate = video.average_rate or video.guessed_rate
+    if not rate:
+        return None
+    packets = float(rate) * seconds
+    if container.streams.audio:
+        context = container.streams.audio[0].codec_context
+        if not context.sample_rate or not context.frame_size:
+            return None
+        packets += context.sample_rate / context.frame_size * seconds
     return int(packets * _ESTIMATE_MARGIN) + _ESTIMATE_SLACK
 
 
@@ -150,17 +157,71 @@ def _creation_time(value: datetime) -> str:
 def _remux(source: Path, target: Path, origin: datetime | None, options: dict[str, str]) -> None:
     with HashingReader(source) as reader:
         kind = sniff(reader)
-        cut = is_cut(reader, kind)
-        if cut:
+        if is_cut(reader, kind):
             raise MediaError(MediaProblem.TRUNCATED, {"reason": "cut container"})
-        with open_input(reader, kind, cut) as container:
-            if not container.streams.video:
-                raise MediaError(MediaProblem.NO_VIDEO)
-            zero = origin_of(container, origin)
-            if zero.microsecond:
-                # mvhd holds whole seconds; an mdta tag keeps the rest (FFmpeg reads it back).
-                options["movflags"] = options.get("movflags", "") + "+use_metadata_tags"
-            _copy(container, target, _creation_time(zero), options)
+        _remux_from(reader, kind, target, origin, options)
+
+
+def _remux_from(
+    reader: Readable,
+    kind: str | None,
+    target: Path,
+    origin: datetime | None,
+    options: dict[str, str] | None,
+) -> None:
+    """Remux what `reader` reads into `target`.
+
+    Without `options`, the index's room is reserved from the header's estimate
+    (`_NoEstimateError` when it has none).
+    """
+    with open_input(reader, kind, False) as container:
+        if not container.streams.video:
+            raise MediaError(MediaProblem.NO_VIDEO)
+        zero = origin_of(container, origin)
+        if options is None:
+            packets = _estimate(container)
+            if packets is None:
+                raise _NoEstimateError
+            options = {"moov_size": str(_moov_size(packets))}
+        if zero.microsecond:
+            # mvhd holds whole seconds; an mdta tag keeps the rest (FFmpeg reads it back).
+            options["movflags"] = options.get("movflags", "") + "+use_metadata_tags"
+        _copy(container, target, _creation_time(zero), options)
+
+
+def remux_stream_to_mp4(reader: Readable, target: Path, *, origin: datetime | None = None) -> bool:
+    """Remux a Matroska read in order from `reader` (never seeking) into an MP4 at `target`.
+
+    BLOCKING. For a Matroska still being downloaded (`follow.FollowingReader`): the index's
+    room is reserved from the header's estimate (duration and rates), so the MP4 is whole when
+    the last packet is read. Returns False, leaving no `target`, when that cannot be done (the
+    header has no estimate, or the muxer refuses the room as too small): the caller then
+    remuxes the whole file with `remux_to_mp4`. Whether the Matroska ended where its own
+    structure says is for the caller to check on the complete file (`reader.is_cut`).
+
+    Raises:
+        MediaError: the source is unreadable, damaged or without video.
+        OSError: the target cannot be written, or the reader failed.
+    """
+    temporary = _temporary(target)
+    try:
+        try:
+            _remux_from(reader, MATROSKA, temporary, origin, None)
+        except (_NoEstimateError, _MuxerRefusedError):
+            _LOGGER.debug("No index room from the header's estimate; the file is remuxed after")
+            return False
+        temporary.replace(target)
+        return True
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _temporary(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+class _NoEstimateError(Exception):
+    """The source's header gives no estimate of its packets."""
 
 
 def _copy(container: Any, target: Path, creation_time: str, options: dict[str, str]) -> None:

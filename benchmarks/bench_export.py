@@ -397,6 +397,12 @@ def instrumented(stages: Stages) -> Iterator[None]:
         patch.object(download.Pipe, "put", timed_put),
         patch.object(deliver, "async_download", timed_download),
         patch.object(ExportStream, "iter_chunks", timed_chunks),
+        patch.object(deliver, "verify", _timed_method(stages, "verify (thread)", deliver.verify)),
+        patch.object(
+            deliver,
+            "write_thumbnail",
+            _timed_method(stages, "thumbnail (thread)", deliver.write_thumbnail),
+        ),
     ):
         yield
 
@@ -672,8 +678,9 @@ def report_stages(stages: Stages, size: int) -> None:
         f"== where the integration's time goes: one more export, instrumented, "
         f"{stages.total:.2f} s, {size / stages.total / MIB:.0f} MiB/s"
     )
-    planning = stages.total - stages.download
-    print(f"  before the download (service call, planning requests, folder)  {planning:6.3f} s")
+    after = stages.wall["verify (thread)"] + stages.wall["thumbnail (thread)"]
+    planning = stages.total - stages.download - after
+    print(f"  the rest (service call, planning requests, folder, events)     {planning:6.3f} s")
     print(
         f"  the download (open to rename)                                   {stages.download:6.3f} s"
     )
@@ -686,7 +693,13 @@ def report_stages(stages: Stages, size: int) -> None:
         f"    of which, in the loop: waiting for room in the pipe (write or hash behind) "
         f"{stages.wall['loop waits for room in the pipe']:6.3f} s"
     )
-    for name in ("write (thread)", "hash (thread)", "fsync + rename (thread)"):
+    for name in (
+        "write (thread)",
+        "hash (thread)",
+        "fsync + rename (thread)",
+        "verify (thread)",
+        "thumbnail (thread)",
+    ):
         print(
             f"  {name:24s} busy {stages.wall[name]:6.3f} s, CPU {stages.cpu[name]:6.3f} s, "
             f"{stages.calls[name]} calls"

@@ -12,15 +12,19 @@ the export benchmark's file) and one Home Assistant in this process, made as
        muxer moves the data once at its end), then its ``fsync`` timed apart;
      - ``reserve``: ``remux_to_mp4(faststart=Faststart.RESERVE, packets=N)`` with the packet
        count known (counted once, untimed), then its ``fsync``;
-     - ``verify``: ``media.probe(mp4, digest=sha256)`` of the remuxed MP4 (demux + SHA-256 in
-       one read), as the export verifies it; and ``verify mkv``, the same of the Matroska.
+     - ``verify``: ``media.probe_ends(mp4)`` of the remuxed MP4 (its head and tail demuxed)
+       and its SHA-256 (one read), as the export verifies and hashes it; ``verify mkv``,
+       ``probe_ends`` of the Matroska (an mkv export's verification: its hash is the pipe's);
+       ``demux all``, ``media.probe(mp4, digest=sha256)`` (every packet demuxed and hashed in
+       one read), the verification before ``probe_ends``.
    MiB/s are of the Matroska's bytes (what goes in); CPU is the timing thread's own
    (``time.thread_time``: user + system, so a copy's kernel time counts), per GiB of them.
    Each output is deleted and every file system synced (untimed) before the next step.
 2. **The whole export.** Rounds alternate (rotated) on the same URL, the one the integration
    requests (captured from its client during a warm-up export):
-     - ``mp4``: ``export_clip`` with ``format: mp4`` (download to a hidden ``.part``, remux,
-       verify + hash, fsync, rename, thumbnail);
+     - ``mp4``: ``export_clip`` with ``format: mp4`` (download to a hidden ``.part`` and remux
+       it as it arrives, check the Matroska whole, verify the ends and hash the MP4, fsync,
+       rename, thumbnail);
      - ``curl``: ``curl --digest -o FILE URL && sync FILE``;
      - ``mkv``: ``export_clip`` with ``format: mkv`` (the camera's file, verified), for reference.
    Medians of MiB/s (of the Matroska's bytes, the bytes on the wire, for all three), the ratio
@@ -28,7 +32,9 @@ the export benchmark's file) and one Home Assistant in this process, made as
    for curl), and the peak RSS growth of this (Home Assistant's) process during each export
    over the RSS just before (VmRSS every 20 ms; bar < 64 MiB).
 3. **Where the time goes** in one more ``mp4`` export, instrumented: the download (and the
-   SHA-256 of the Matroska its pipe computes), the remux, the verification with the hash, the
+   writes of the Matroska its pipe makes), the remux while downloading (its thread, overlapping
+   the download) and whatever of it is left after, the remux of the whole file (only when the
+   one while downloading could not be made), the verification, the SHA-256 of the MP4, the
    fsync and rename, the thumbnail, the rest (planning, links, events).
 
 The last lines say whether each bar holds, with the output of ``uptime`` before and after.
@@ -162,14 +168,16 @@ def file_round(source: Path, work: Path, turn: int, results: FileResults) -> Non
                 _fsync(target)
             results.mp4_size = target.stat().st_size
             if step == "remux":
-                digest = hashlib.sha256()
                 with _clock(times["verify"]):
-                    media.probe(target, digest=digest)
+                    media.probe_ends(target)
+                    with target.open("rb") as file:
+                        hashlib.file_digest(file, "sha256")
+                with _clock(times["demux all"]):
+                    media.probe(target, digest=hashlib.sha256())
         target.unlink()
         os.sync()
-    digest = hashlib.sha256()
     with _clock(times["verify mkv"]):
-        media.probe(source, digest=digest)
+        media.probe_ends(source)
     os.sync()
 
 
@@ -270,19 +278,32 @@ def instrumented(stages: Stages) -> Iterator[None]:
         finally:
             stages.add("download (network to .part, open to close)", time.perf_counter() - began, 0)
 
+    made = deliver._async_made  # noqa: SLF001
+
+    async def timed_made(*args: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return await made(*args)
+        finally:
+            stages.add("the remux's end, after the download", time.perf_counter() - began, 0)
+
     part_file = files.PartFile
     with (
         patch.object(deliver, "async_fetch", timed_fetch),
         patch.object(
-            part_file, "hash", _timed(stages, "  SHA-256 of the Matroska (pipe)", part_file.hash)
-        ),
-        patch.object(
             part_file, "write", _timed(stages, "  writes of the Matroska (pipe)", part_file.write)
         ),
-        patch.object(finish, "remux_to_mp4", _timed(stages, "remux", finish.remux_to_mp4)),
         patch.object(
-            finish, "verify", _timed(stages, "verify + SHA-256 of the MP4", finish.verify)
+            deliver,
+            "remux_following",
+            _timed(stages, "  remux while downloading (its thread)", deliver.remux_following),
         ),
+        patch.object(deliver, "_async_made", timed_made),
+        patch.object(
+            finish, "remux_to_mp4", _timed(stages, "remux of the whole file", finish.remux_to_mp4)
+        ),
+        patch.object(finish, "verify", _timed(stages, "verify (the ends)", finish.verify)),
+        patch.object(finish, "sha256_of", _timed(stages, "SHA-256 of the MP4", finish.sha256_of)),
         patch.object(part_file, "commit", _timed(stages, "fsync + rename", part_file.commit)),
         patch.object(
             part_file, "discard", _timed(stages, "discard the Matroska", part_file.discard)
@@ -428,8 +449,9 @@ def report(run: Run, args: argparse.Namespace, uptime: list[str]) -> None:
         ("remux fsync", "  then fsync of the MP4"),
         ("reserve", "remux_to_mp4 (RESERVE, count known)"),
         ("reserve fsync", "  then fsync of the MP4"),
-        ("verify", "probe(MP4, digest=sha256)"),
-        ("verify mkv", "probe(Matroska, digest=sha256)"),
+        ("verify", "probe_ends(MP4) + SHA-256 (one read)"),
+        ("verify mkv", "probe_ends(Matroska)"),
+        ("demux all", "probe(MP4, digest=sha256): all packets"),
     ]
     for key, name in rows:
         samples = times[key]
@@ -485,7 +507,8 @@ def report(run: Run, args: argparse.Namespace, uptime: list[str]) -> None:
     print(
         f"  CPU s/GiB: mp4 export {_per_gib(size, samples['mp4']):.2f}, curl && sync "
         f"{_per_gib(size, samples['curl']):.2f}, mkv export {_per_gib(size, samples['mkv']):.2f}; "
-        f"remux {_per_gib(size, times['remux']):.2f}, verify {_per_gib(size, times['verify']):.2f}, "
+        f"remux {_per_gib(size, times['remux']):.2f}, verify {_per_gib(size, times['verify']):.2f} "
+        f"(demux all {_per_gib(size, times['demux all']):.2f}), "
         f"copy {_per_gib(size, times['copy']):.2f}"
     )
     for line in uptime:
@@ -501,10 +524,12 @@ def report_stages(stages: Stages, size: int) -> None:
     accounted = 0.0
     for name in (
         "download (network to .part, open to close)",
-        "  SHA-256 of the Matroska (pipe)",
         "  writes of the Matroska (pipe)",
-        "remux",
-        "verify + SHA-256 of the MP4",
+        "  remux while downloading (its thread)",
+        "the remux's end, after the download",
+        "remux of the whole file",
+        "verify (the ends)",
+        "SHA-256 of the MP4",
         "fsync + rename",
         "discard the Matroska",
         "thumbnail",

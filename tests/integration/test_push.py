@@ -9,6 +9,7 @@ without websocket events), each ending with the entities at the truth and at mos
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -18,7 +19,12 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.axis_edge_storage.const import CONF_EVENTS, DOMAIN, PUSH_SAFETY_INTERVAL
 from simulator import Simulator
@@ -244,3 +250,34 @@ async def test_unload_closes_the_stream(
         for task in asyncio.all_tasks()
         if "events" in task.get_name() and DOMAIN in task.get_name()
     ]
+
+
+async def test_diagnostics_show_the_stream(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    pushed: MockConfigEntry,
+    sim: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The stream's state and counters are in the diagnostics; no token."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    issued: list[str] = []
+    issue_token = sim.events.issue_token
+
+    def _issue() -> str:
+        issued.append(issue_token())
+        return issued[-1]
+
+    monkeypatch.setattr(sim.events, "issue_token", _issue)
+    sim.faults.add("events_drop", messages=0, count=1)
+    sim.patch_disk(SD, locked=True)  # cuts the stream; it reconnects with a new token
+    await until(lambda: bool(issued) and state(hass, EVENTS) == "on", timeout=15)
+    result = await get_diagnostics_for_config_entry(hass, hass_client, pushed)
+    stream = result["event_stream"]
+    assert stream["state"] == "connected"
+    assert stream["reconnects"] == 1
+    assert stream["last_error"] == "closed by the camera"
+    assert result["update_interval_seconds"] == 3600  # the poll interval, longer than 10 min
+    text = json.dumps(result)
+    assert issued
+    assert all(token not in text for token in issued)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.core import HomeAssistant
 
+from custom_components.axis_edge_storage.playback import segments
 from custom_components.axis_edge_storage.playback.cache import SegmentCache
 from custom_components.axis_edge_storage.playback.exports import CameraExports
 from custom_components.axis_edge_storage.playback.playlist import Layout
@@ -30,6 +33,7 @@ from .conftest import GOP, Hour, fetch_playlist, set_up
 
 EXPORT = "/axis-cgi/record/export/exportrecording.cgi"
 LATENCY = 2.0
+real_remux = segments._remux
 
 ClientMaker = Any
 
@@ -163,3 +167,29 @@ async def test_the_segment_a_player_waits_for_goes_before_prefetches(
     done = made[300].time
     for index in (12, 13):
         assert made[index].time - timedelta(seconds=made[index].duration) >= done
+
+
+async def test_an_export_downloaded_is_kept_when_its_request_goes(
+    slow: Simulator, cache: SegmentCache, playing: Playing
+) -> None:
+    """Nearly done (only the remux left): the segment is finished and kept, not cut off."""
+    remuxing = threading.Event()
+
+    def slow_remux(*args: Any) -> bool:
+        remuxing.set()
+        time.sleep(1.0)
+        return real_remux(*args)
+
+    request = asyncio.create_task(playing.client.get(playing.urls[30]))
+    with patch.object(segments, "_remux", slow_remux):
+        await _until(remuxing.is_set)
+        request.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await request
+        await _until(lambda: not playing.exports.running)
+    files = [path.name for path in cache.folder.iterdir()]
+    assert len(files) == 1
+    assert files[0].endswith(".ts")
+    # Asked again, it comes from the cache: the camera exported it once, whole.
+    assert (await playing.client.get(playing.urls[30])).status == 200
+    assert [r.status for r in _exports(slow)] == [200]

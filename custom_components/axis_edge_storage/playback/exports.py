@@ -11,6 +11,7 @@ does not cut an export others wait for). `CameraExports` orders a camera's jobs:
   ahead of its playlist's newest request (a prefetch would make it again);
 * a request of a playlist (`asked`) makes that playlist's queued and running prefetches that
   are no longer just ahead of it stale: they are dropped, or cancelled unless downloaded.
+  Players of the same range share its newest request (the last one asked wins).
 """
 
 from __future__ import annotations

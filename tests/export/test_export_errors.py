@@ -377,6 +377,29 @@ async def test_cancelled_mid_stream(
     assert folders.files() == []
 
 
+async def test_cancelled_while_an_mp4_is_remuxed(
+    sim: Simulator, exporter: ClipExporter, folders: Folders
+) -> None:
+    """The remux reading behind the download stops with it; nothing is left behind."""
+    seen: list[Path] = []
+    task: asyncio.Task[Any] | None = None
+
+    def progress(percent: float, name: str | None) -> None:
+        if task is not None and percent > 30 and not seen:
+            seen.extend(folders.files())
+            task.cancel()
+
+    start = _in_first(sim).start
+    request = ExportRequest(format=ExportFormat.MP4, start=start, end=start + timedelta(minutes=8))
+    task = asyncio.create_task(exporter.async_export(request, progress))
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    names = [path.name for path in seen]
+    assert any(name.endswith(".mkv.part") for name in names)  # the download, being remuxed
+    assert any(name.endswith(".mp4.part") for name in names)
+    assert folders.files() == []
+
+
 async def test_not_enough_space(
     sim: Simulator, exporter: ClipExporter, folders: Folders, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from types import TracebackType
-from typing import Self
+
+from .reader import FileReader
 
 
 class FollowAbandonedError(OSError):
@@ -77,32 +77,14 @@ class Follow:
             return None if self._failed else self._written
 
 
-class FollowingReader:
+class FollowingReader(FileReader):
     """A read-only file object over a file being written (see the module docstring)."""
 
     def __init__(self, follow: Follow) -> None:
         """Wait for the file to exist and open it."""
+        super().__init__(follow.wait_path())
         self._follow = follow
-        self._fd = os.open(follow.wait_path(), os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        self._position = 0
         self.abandoned = False
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the file (twice is harmless)."""
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
 
     def read(self, size: int = -1) -> bytes:
         """Read up to `size` bytes, waiting for the writer; ``b""`` at the end, or abandoned."""
@@ -115,7 +97,3 @@ class FollowingReader:
         data = os.pread(self._fd, min(size, max(0, written - self._position)), self._position)
         self._position += len(data)
         return data
-
-    def tell(self) -> int:
-        """Return the position (the bytes read)."""
-        return self._position

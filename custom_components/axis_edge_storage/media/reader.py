@@ -28,21 +28,13 @@ class Readable(Protocol):
         """Read up to ``size`` bytes (all that is left when negative); ``b""`` at the end."""
 
 
-class HashingReader:
-    """A read-only, seekable file object over ``path`` that PyAV reads through.
+class FileReader:
+    """An open, read-only file at a position: a context manager that closes it."""
 
-    With a ``digest``, every byte of the file goes into it exactly once and in order: the bytes
-    read at the *frontier* (the end of what was hashed) are hashed as they are read; bytes read
-    beyond it after a forward seek are not, and bytes read again behind it are not hashed twice.
-    :meth:`finish` hashes what no read reached, from the frontier to the end of the file.
-    """
-
-    def __init__(self, path: Path, digest: hashlib._Hash | None = None) -> None:
+    def __init__(self, path: Path) -> None:
+        """Open `path`; the position is at its start."""
         self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        self.size = os.fstat(self._fd).st_size
-        self._digest = digest
         self._position = 0
-        self._frontier = 0
 
     def __enter__(self) -> Self:
         return self
@@ -60,6 +52,26 @@ class HashingReader:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+    def tell(self) -> int:
+        """Return the position."""
+        return self._position
+
+
+class HashingReader(FileReader):
+    """A read-only, seekable file object over ``path`` that PyAV reads through.
+
+    With a ``digest``, every byte of the file goes into it exactly once and in order: the bytes
+    read at the *frontier* (the end of what was hashed) are hashed as they are read; bytes read
+    beyond it after a forward seek are not, and bytes read again behind it are not hashed twice.
+    :meth:`finish` hashes what no read reached, from the frontier to the end of the file.
+    """
+
+    def __init__(self, path: Path, digest: hashlib._Hash | None = None) -> None:
+        super().__init__(path)
+        self.size = os.fstat(self._fd).st_size
+        self._digest = digest
+        self._frontier = 0
 
     def pread(self, size: int, offset: int) -> bytes:
         """Read without moving the position and without hashing (structure checks)."""
@@ -88,10 +100,6 @@ class HashingReader:
             raise OSError("seek before the start of the file")
         self._position = offset
         return offset
-
-    def tell(self) -> int:
-        """Return the position."""
-        return self._position
 
     def seekable(self) -> bool:
         """PyAV may seek."""

@@ -2,7 +2,7 @@
 
 A steady-state poll costs three requests: disks/list, gethealth and one page of the recordings
 overlapping now (explicit limits). The storage settings (network shares, storage limits, alert
-levels, disk capabilities) are read at start, when the disks change (a disk appears, disappears,
+levels, disk capabilities, continuous profiles, each disk's oldest recording and count) are read at start, when the disks change (a disk appears, disappears,
 or changes status, lock or file system), after the integration changes something, and every
 few hours, never on every poll.
 """
@@ -36,11 +36,12 @@ from .const import (
 from .device_errors import credentials_problem
 from .disks import is_present, is_share_slot
 from .runtime import AxisEdgeStorageConfigEntry
-from .storage_data import EdgeStorageData, StorageSettings
+from .storage_data import DiskArchive, EdgeStorageData, StorageSettings
 from .vapix import (
     AlertLevels,
     AxisEdgeStorage,
     Capabilities,
+    ContinuousProfile,
     Disk,
     DiskCapabilities,
     DiskHealth,
@@ -48,6 +49,7 @@ from .vapix import (
     ProductInfo,
     Recording,
     RecordingStatus,
+    SortOrder,
     StorageLimit,
     VapixCertificateMismatchError,
     VapixError,
@@ -248,8 +250,14 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
                 limits[limit.disk_id] = limit
         alert_levels: dict[str, AlertLevels] = {}
         capabilities: dict[str, DiskCapabilities] = {}
+        archives: dict[str, DiskArchive] = {}
+        profiles: tuple[ContinuousProfile, ...] = ()
+        if self.capabilities.continuous_recording:
+            profiles = await _optional(self.client.recordings.list_continuous_profiles(), ())
         for disk in disks:
             if is_present(disk, shares):
+                if (archive := await self._read_archive(disk.disk_id)) is not None:
+                    archives[disk.disk_id] = archive
                 if self._health_supported and not is_share_slot(disk):
                     levels = await _optional(
                         self.client.disk_properties.get_alert_levels(disk.disk_id), None
@@ -264,7 +272,22 @@ class EdgeStorageCoordinator(DataUpdateCoordinator[EdgeStorageData]):
             limits=limits,
             alert_levels=alert_levels,
             disk_capabilities=capabilities,
+            archives=archives,
+            profiles=profiles,
         )
+
+    async def _read_archive(self, disk_id: str) -> DiskArchive | None:
+        """The oldest recording of a disk and how many it holds: one answer of one recording."""
+        page = await _optional(
+            self.client.recordings.list_page(
+                disk_id=disk_id, sort=SortOrder.ASCENDING, max_results=1
+            ),
+            None,
+        )
+        if page is None:
+            return None
+        oldest = page.recordings[0].start if page.recordings else None
+        return DiskArchive(oldest=oldest, count=page.total)
 
     def _remove_stale_devices(self, data: EdgeStorageData) -> None:
         """Remove the device of a disk that is gone (card pulled, share unbound)."""

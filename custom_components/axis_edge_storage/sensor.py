@@ -1,9 +1,10 @@
-"""Disk sensors: free space, size, use, wear, temperature, status, storage limit."""
+"""Disk sensors: space, wear, temperature, status, storage limit, how far back; jobs, exports."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -12,10 +13,18 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfInformation, UnitOfTemperature
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfTemperature,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .coordinator import EdgeStorageCoordinator, EdgeStorageData
 from .entity import (
@@ -80,17 +89,44 @@ def _temperature(data: EdgeStorageData, disk_id: str) -> StateType:
     return None if health is None else health.temperature_celsius
 
 
+def _archive_exists(data: EdgeStorageData, disk_id: str) -> bool:
+    return disk_id in data.settings.archives
+
+
+def _oldest(data: EdgeStorageData, disk_id: str) -> datetime | None:
+    archive = data.settings.archives.get(disk_id)
+    return None if archive is None else archive.oldest
+
+
+def _retention_days(data: EdgeStorageData, disk_id: str) -> float | None:
+    """Days of video on the disk: from its oldest recording's start to now."""
+    oldest = _oldest(data, disk_id)
+    if oldest is None:
+        return None
+    return max((dt_util.utcnow() - oldest).total_seconds(), 0.0) / 86400
+
+
+def _recordings(data: EdgeStorageData, disk_id: str) -> int | None:
+    archive = data.settings.archives.get(disk_id)
+    return None if archive is None else archive.count
+
+
 def _wear(data: EdgeStorageData, disk_id: str) -> StateType:
     reading = _reading(data, disk_id, "wear")
     return None if reading is None else reading.value
 
 
+type SensorValue = StateType | datetime
+
+
 @dataclass(frozen=True, kw_only=True)
-class DiskSensorDescription(SensorEntityDescription, DiskValueDescription[StateType]):
+class DiskSensorDescription(SensorEntityDescription, DiskValueDescription[SensorValue]):
     """A disk sensor: how to read it, and whether the disk has it."""
 
     # A value the device reports as not a number (-1, -2, -3) makes the entity unavailable.
     unavailable_when_none: bool = False
+    # A value that moves with time alone is written again this often.
+    rewrite_every: timedelta | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,6 +203,30 @@ DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
         unavailable_when_none=True,
         value_fn=_limit_used,
     ),
+    DiskSensorDescription(
+        key="oldest_recording",
+        translation_key="oldest_recording",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        exists_fn=_archive_exists,
+        value_fn=_oldest,
+    ),
+    DiskSensorDescription(
+        key="retention",
+        translation_key="retention",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        suggested_display_precision=1,
+        exists_fn=_archive_exists,
+        value_fn=_retention_days,
+        rewrite_every=timedelta(minutes=15),
+    ),
+    DiskSensorDescription(
+        key="recordings",
+        translation_key="recordings",
+        state_class=SensorStateClass.MEASUREMENT,
+        exists_fn=_archive_exists,
+        value_fn=_recordings,
+    ),
 )
 
 
@@ -226,13 +286,23 @@ class ExportProgressSensor(CameraEntity, SensorEntity):
         return {"current_file": progress.current_file, "queued": progress.queued}
 
 
-class DiskSensor(DiskValueEntity[StateType], SensorEntity):
+class DiskSensor(DiskValueEntity[SensorValue], SensorEntity):
     """A sensor of one disk."""
 
     entity_description: DiskSensorDescription
 
+    async def async_added_to_hass(self) -> None:
+        """Follow the coordinator, and the clock for a value that moves with time alone."""
+        await super().async_added_to_hass()
+        if (every := self.entity_description.rewrite_every) is not None:
+            self.async_on_remove(async_track_time_interval(self.hass, self._async_rewrite, every))
+
+    @callback
+    def _async_rewrite(self, _now: datetime) -> None:
+        self.async_write_ha_state()
+
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> SensorValue:
         """The value, None when the disk has none."""
         return self.disk_value
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from types import MappingProxyType
 
 from .vapix import (
     AlertLevels,
+    ContinuousProfile,
     Disk,
     DiskCapabilities,
     DiskHealth,
@@ -27,6 +29,14 @@ _EMPTY: Mapping[str, bool] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
+class DiskArchive:
+    """How far back a disk goes: its oldest recording's start and how many it holds."""
+
+    oldest: datetime | None
+    count: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class StorageSettings:
     """Data read at start and after changes, not on every poll."""
 
@@ -34,6 +44,12 @@ class StorageSettings:
     limits: Mapping[str, StorageLimit] = field(default_factory=dict)
     alert_levels: Mapping[str, AlertLevels] = field(default_factory=dict)
     disk_capabilities: Mapping[str, DiskCapabilities] = field(default_factory=dict)
+    archives: Mapping[str, DiskArchive] = field(default_factory=dict)
+    profiles: tuple[ContinuousProfile, ...] = ()
+
+    def profile_uses(self, disk_id: str) -> bool:
+        """Whether a continuous recording profile records to a disk."""
+        return any(profile.disk_id == disk_id for profile in self.profiles)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,9 @@ from .conftest import SERIAL, TITLE, StartSim, entry_data
 
 CAMERA = "axis_p3265_lve_accc8e012345"
 SD = f"{CAMERA}_sd_card"
-# Values that follow the ongoing recording's growth from second to second.
-VOLATILE = {"free_space", "used_percent", "recording_space_used"}
+# Values that follow the ongoing recording's growth from second to second, and the factory
+# timeline's times (relative to the start of the run). test_archive checks them.
+VOLATILE = {"free_space", "used_percent", "recording_space_used", "oldest_recording", "retention"}
 # The calendar's attributes that name the ongoing recording (its times, its id).
 CALENDAR_VOLATILE = {"start_time", "end_time", "description"}
 

@@ -16,6 +16,10 @@ do at worst (all due together); one such round is a cycle. Printed, never assert
   the rest (HTTP, auth, coordinator, loop); see `benchmarks.refresh_split`.
 
 Optionally (``--profile-cycles N``) a cProfile of N more cycles: how the rest divides.
+
+Timer mode (``--timers N --interval S``): no cycles; every entry polls every S seconds on its
+own timers, as in a running Home Assistant, and the process is watched for N intervals: share of
+a core, longest loop stall, requests per refresh (`benchmarks.poll_window`).
 """
 
 from __future__ import annotations
@@ -24,17 +28,14 @@ import argparse
 import asyncio
 import cProfile
 import logging
-import math
 import os
 import pstats
-import statistics
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 from unittest.mock import patch
 
 import aiohttp
@@ -58,8 +59,16 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     async_test_home_assistant,
 )
 
-from benchmarks.loop_stalls import Stall, StallMonitor
-from benchmarks.refresh_split import CpuSplit, measure_split, report_profile
+from benchmarks.integration_report import (
+    Results,
+    percentile,  # noqa: F401 - bench_jobs imports it here
+    report,
+    report_setup,
+    stall_text,
+)
+from benchmarks.loop_stalls import StallMonitor
+from benchmarks.poll_window import report_window, sim_requests, watch
+from benchmarks.refresh_split import measure_split, report_profile
 from benchmarks.simproc import Camera, Fleet, fleet
 
 if TYPE_CHECKING:
@@ -69,44 +78,19 @@ if TYPE_CHECKING:
 # during the measured setup, as it is in a real Home Assistant.
 DOMAIN = "axis_edge_storage"
 CONF_PROTOCOL = "protocol"
-# The coordinators' own timers are pushed out of the way (one hour; the interval does not change
-# what a refresh costs), so that only the benchmark's refreshes run and are counted.
+CONF_EVENTS = "events"
+# In the cycles mode the coordinators' own timers are pushed out of the way (one hour; the
+# interval does not change what a refresh costs), so only the benchmark's refreshes run.
 SCAN_INTERVAL = 3600
 
 
-@dataclass
-class Results:
-    """What one run measured."""
+def entry_for(
+    camera: Camera, scan_interval: float = SCAN_INTERVAL, *, events: bool = False
+) -> MockConfigEntry:
+    """A config entry for one simulated camera (data as the config flow makes it).
 
-    cameras: int
-    cycles: int
-    setup_seconds: float = 0.0
-    setup_cpu: float = 0.0
-    idle_stall: Stall = field(default_factory=Stall)
-    idle_cpu: float = 0.0
-    setup_stall: Stall = field(default_factory=Stall)
-    cycle_stall: Stall = field(default_factory=Stall)
-    cycle_seconds: list[float] = field(default_factory=list)
-    refresh_seconds: list[float] = field(default_factory=list)
-    alone_seconds: list[float] = field(default_factory=list)  # one refresh at a time
-    cycles_cpu: float = 0.0
-    cycles_loop_cpu: float = 0.0  # of which the event loop's thread
-    split: CpuSplit = field(default_factory=CpuSplit)  # of which parsing and state writes
-    failed_refreshes: int = 0
-    requests: Counter[tuple[str, int]] = field(default_factory=Counter)
-    requests_per_camera: list[int] = field(default_factory=list)
-    fleet_cpu: float | None = None
-    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at start and at end
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def entry_for(camera: Camera) -> MockConfigEntry:
-    """A config entry for one simulated camera (data as the config flow makes it)."""
+    Push (the camera's event stream) is off unless asked: polling alone is what is measured.
+    """
     return MockConfigEntry(
         domain=DOMAIN,
         title=f"AXIS P3265-LVE ({camera.serial})",
@@ -119,7 +103,7 @@ def entry_for(camera: Camera) -> MockConfigEntry:
             CONF_USERNAME: "root",
             CONF_PASSWORD: "pass",
         },
-        options={CONF_SCAN_INTERVAL: SCAN_INTERVAL},
+        options={CONF_SCAN_INTERVAL: scan_interval, CONF_EVENTS: events},
         version=1,
     )
 
@@ -137,22 +121,23 @@ async def run_cycle(coordinators: Sequence[EdgeStorageCoordinator]) -> tuple[flo
     return time.perf_counter() - started, list(latencies)
 
 
-async def _sim_requests(
-    session: aiohttp.ClientSession, camera: Camera, *, clear: bool
-) -> list[dict[str, Any]]:
-    url = f"{camera.url}/sim/requests"
-    async with session.request("DELETE" if clear else "GET", url) as response:
-        response.raise_for_status()
-        body = await response.json()
-    return [] if clear else cast("list[dict[str, Any]]", body)
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to run after the setup: cycles (timers pushed out) or the timers themselves."""
+
+    cycles: int = 10
+    warmup: int = 2
+    profile_cycles: int = 0
+    timers: int = 0  # > 0: watch the coordinators' own timers for this many intervals
+    interval: float = 30.0
 
 
 async def bench(
-    hass: HomeAssistant, the_fleet: Fleet, cycles: int, warmup: int, profile_cycles: int
+    hass: HomeAssistant, the_fleet: Fleet, plan: Plan
 ) -> tuple[Results, pstats.Stats | None]:
-    """Set up one entry per camera, then run the cycles; return the figures."""
+    """Set up one entry per camera, then run the cycles or watch the timers; the figures."""
     cameras = the_fleet.cameras
-    results = Results(cameras=len(cameras), cycles=cycles, load=(os.getloadavg()[0], 0.0))
+    results = Results(cameras=len(cameras), cycles=plan.cycles, load=(os.getloadavg()[0], 0.0))
     monitor = StallMonitor()
     monitor.start()
 
@@ -161,7 +146,8 @@ async def bench(
     results.idle_cpu = time.process_time() - cpu
     results.idle_stall = monitor.take()
 
-    entries = [entry_for(camera) for camera in cameras]
+    scan_interval = plan.interval if plan.timers else SCAN_INTERVAL
+    entries = [entry_for(camera, scan_interval) for camera in cameras]
     for entry in entries:
         entry.add_to_hass(hass)
     cpu = time.process_time()
@@ -176,16 +162,45 @@ async def bench(
         raise RuntimeError(f"entries not loaded: {not_loaded}")
     coordinators = [entry.runtime_data.coordinator for entry in entries]
 
-    for _ in range(warmup):
+    stats: pstats.Stats | None = None
+    if plan.timers:
+        results.window = await watch(
+            cameras,
+            coordinators,
+            monitor,
+            plan.interval,
+            plan.timers,
+            profile=bool(plan.profile_cycles),
+        )
+        stats = results.window.stats
+    else:
+        stats = await _cycles(the_fleet, coordinators, results, monitor, plan)
+    await monitor.stop()
+    results.load = (results.load[0], os.getloadavg()[0])
+    await asyncio.gather(*(hass.config_entries.async_unload(e.entry_id) for e in entries))
+    return results, stats
+
+
+async def _cycles(
+    the_fleet: Fleet,
+    coordinators: Sequence[EdgeStorageCoordinator],
+    results: Results,
+    monitor: StallMonitor,
+    plan: Plan,
+) -> pstats.Stats | None:
+    """Every coordinator refreshed at once, cycle after cycle; then alone; then profiled."""
+    hass = coordinators[0].hass
+    cameras = the_fleet.cameras
+    for _ in range(plan.warmup):
         await run_cycle(coordinators)
     await hass.async_block_till_done()
     async with aiohttp.ClientSession() as session:
-        await asyncio.gather(*(_sim_requests(session, c, clear=True) for c in cameras))
+        await asyncio.gather(*(sim_requests(session, c, clear=True) for c in cameras))
         fleet_cpu = the_fleet.cpu_seconds()
         monitor.take()
         with measure_split(coordinators) as results.split:
             cpu, loop_cpu = time.process_time(), time.thread_time()
-            for _ in range(cycles):
+            for _ in range(plan.cycles):
                 wall, latencies = await run_cycle(coordinators)
                 results.cycle_seconds.append(wall)
                 results.refresh_seconds.extend(latencies)
@@ -197,7 +212,7 @@ async def bench(
         fleet_after = the_fleet.cpu_seconds()
         if fleet_cpu is not None and fleet_after is not None:
             results.fleet_cpu = fleet_after - fleet_cpu
-        logs = await asyncio.gather(*(_sim_requests(session, c, clear=False) for c in cameras))
+        logs = await asyncio.gather(*(sim_requests(session, c, clear=False) for c in cameras))
     for log in logs:
         results.requests_per_camera.append(len(log))
         results.requests.update((record["path"], int(record["status"])) for record in log)
@@ -207,27 +222,20 @@ async def bench(
         results.alone_seconds.append(await _timed(coordinator.async_refresh))
     await hass.async_block_till_done()
 
-    stats: pstats.Stats | None = None
-    if profile_cycles:
-        # CPU time, not wall time: a busy machine does not show up as our cost. (Since Python
-        # 3.12 cProfile sees every thread, so a per-thread clock would mix threads up.)
-        profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
-        for _ in range(profile_cycles):
-            await run_cycle(coordinators)
-            await hass.async_block_till_done()
-        profiler.disable()
-        stats = pstats.Stats(profiler)
-
-    await monitor.stop()
-    results.load = (results.load[0], os.getloadavg()[0])
-    await asyncio.gather(*(hass.config_entries.async_unload(e.entry_id) for e in entries))
-    return results, stats
+    if not plan.profile_cycles:
+        return None
+    # CPU time, not wall time: a busy machine does not show up as our cost. (Since Python
+    # 3.12 cProfile sees every thread, so a per-thread clock would mix threads up.)
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(plan.profile_cycles):
+        await run_cycle(coordinators)
+        await hass.async_block_till_done()
+    profiler.disable()
+    return pstats.Stats(profiler)
 
 
-async def run(
-    the_fleet: Fleet, cycles: int, warmup: int, profile_cycles: int
-) -> tuple[Results, pstats.Stats | None]:
+async def run(the_fleet: Fleet, plan: Plan) -> tuple[Results, pstats.Stats | None]:
     """One Home Assistant with custom integrations enabled, in a temporary config dir.
 
     As in the test harness, the shared session resolves names without zeroconf (which would need
@@ -244,90 +252,9 @@ async def run(
             frame.async_setup(hass)
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
             try:
-                return await bench(hass, the_fleet, cycles, warmup, profile_cycles)
+                return await bench(hass, the_fleet, plan)
             finally:
                 await hass.async_stop(force=True)
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def _stall(stall: Stall) -> str:
-    return (
-        f"{_ms(stall.worst)} late (the loop's thread ran {_ms(stall.worst_cpu)} CPU in it); "
-        f"{stall.wakeups} wakeups, {stall.over_50ms} over 50 ms late"
-    )
-
-
-def report(results: Results) -> None:
-    """Print the figures."""
-    refreshes = results.cameras * results.cycles
-    cycles, latencies = results.cycle_seconds, results.refresh_seconds
-    # The monitor's own CPU: its idle cost per wakeup times its wakeups during the cycles.
-    monitor_cpu = results.idle_cpu / max(results.idle_stall.wakeups, 1)
-    monitor_cpu *= results.cycle_stall.wakeups
-    total = sum(results.requests.values())
-    per_camera = sorted({count / results.cycles for count in results.requests_per_camera})
-    cycle = (
-        f"{_ms(statistics.median(cycles))} median (min {_ms(min(cycles))}, max {_ms(max(cycles))})"
-    )
-    latency = (
-        f"{_ms(statistics.median(latencies))} median, "
-        f"{_ms(percentile(latencies, 0.95))} p95, {_ms(max(latencies))} max"
-    )
-    alone = f"{_ms(statistics.median(results.alone_seconds))} median (one device at a time)"
-    cpu = (
-        f"{_ms(results.cycles_cpu / refreshes)} "
-        f"({_ms(results.cycles_cpu)} process CPU / {refreshes} refreshes; "
-        f"{results.cycles_loop_cpu / max(results.cycles_cpu, 1e-9) * 100:.0f} % in the loop's "
-        f"thread; the stall monitor's share about {_ms(monitor_cpu)})"
-    )
-    split = results.split
-    rest = results.cycles_cpu - split.parse - split.state_writes
-    parts = (
-        f"parsing {_ms(split.parse / refreshes)} ({split.parses / refreshes:.1f} answers), "
-        f"entity state writes {_ms(split.state_writes / refreshes)} "
-        f"({split.listener_calls} of {refreshes} refreshes updated listeners), "
-        f"the rest (HTTP, auth, coordinator, loop) {_ms(rest / refreshes)}"
-    )
-    requests = (
-        f"{total / refreshes:.2f} (simulators' request logs; "
-        f"per camera {', '.join(f'{v:g}' for v in per_camera)}; target 3)"
-    )
-    rows = [
-        (
-            "setup of all entries",
-            f"{_ms(results.setup_seconds)} wall, {_ms(results.setup_cpu)} CPU",
-        ),
-        ("cycle wall time", cycle),
-        ("device refresh latency", latency),
-        ("device refresh alone", alone),
-        ("CPU per device refresh", cpu),
-        ("  of which", parts),
-    ]
-    if results.fleet_cpu is not None:
-        fleet_cpu = f"{_ms(results.fleet_cpu / refreshes)} (fleet process, not counted above)"
-        rows.append(("simulators' CPU per refresh", fleet_cpu))
-    rows += [
-        ("longest loop stall, setup", _stall(results.setup_stall)),
-        ("longest loop stall, cycles", _stall(results.cycle_stall)),
-        ("longest loop stall, idle", f"{_ms(results.idle_stall.worst)} (1 s before setup)"),
-        ("failed refreshes", str(results.failed_refreshes)),
-        ("HTTP requests per refresh", requests),
-    ]
-    print(
-        f"== {results.cameras} simulated cameras as {results.cameras} config entries in one "
-        f"Home Assistant; {results.cycles} measured cycles of {results.cameras} refreshes"
-    )
-    print(
-        f"  machine: {os.cpu_count()} CPUs, 1-minute load average {results.load[0]:.2f} "
-        f"at start, {results.load[1]:.2f} at end"
-    )
-    for name, value in rows:
-        print(f"  {name:28s} {value}")
-    for (path, status), count in sorted(results.requests.items()):
-        print(f"  {'':28s}   {count / refreshes:.2f} x {status} {path}")
 
 
 def main() -> None:
@@ -336,8 +263,28 @@ def main() -> None:
     parser.add_argument("--cameras", type=int, default=50)
     parser.add_argument("--cycles", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured cycles first")
-    parser.add_argument("--profile-cycles", type=int, default=0, help="cProfile N more cycles")
+    parser.add_argument(
+        "--profile-cycles",
+        type=int,
+        default=0,
+        help="cProfile N more cycles (timer mode: any N > 0 profiles the whole window)",
+    )
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=30,
+        help="poll interval (s): of the timer mode, and for the cycles' CPU share printed",
+    )
+    parser.add_argument(
+        "--timers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="timer mode: no cycles; the coordinators poll on their own timers at --interval, "
+        "watched for N intervals",
+    )
     args = parser.parse_args()
+    plan = Plan(args.cycles, args.warmup, args.profile_cycles, args.timers, args.interval)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # The custom-integration warning is expected here.
     logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
@@ -348,10 +295,17 @@ def main() -> None:
         fleet(args.cameras, cache_dir=Path(cache)) as the_fleet,
         asyncio.Runner(loop_factory=HassEventLoopPolicy(False).new_event_loop) as runner,
     ):
-        results, stats = runner.run(run(the_fleet, args.cycles, args.warmup, args.profile_cycles))
-    report(results)
-    if stats is not None:
-        report_profile(stats, args.profile_cycles, args.profile_cycles * args.cameras)
+        results, stats = runner.run(run(the_fleet, plan))
+    report_setup(results)
+    if results.window is not None:
+        stall = stall_text(results.window.stall)
+        report_window(results.window, results.cameras, stall)
+        if stats is not None:
+            report_profile(stats, 0, results.window.refreshes)
+    else:
+        report(results, args.interval)
+        if stats is not None:
+            report_profile(stats, args.profile_cycles, args.profile_cycles * args.cameras)
 
 
 if __name__ == "__main__":

@@ -113,11 +113,15 @@ _PARTS = (
 
 
 def report_profile(stats: pstats.Stats, profile_cycles: int, refreshes: int) -> None:
-    """Parts of a refresh, own time per package, top functions by own and cumulative time."""
+    """Parts of a refresh, own time per package, top functions by own and cumulative time.
+
+    `profile_cycles` 0: the profile is of the timer mode's window (background included).
+    """
     raw = cast("dict[tuple[str, int, str], tuple[int, int, float, float, Any]]", stats.stats)  # type: ignore[attr-defined]
     total = sum(row[2] for row in raw.values())
+    what = f"{profile_cycles} more cycles" if profile_cycles else "the timer mode's window"
     print(
-        f"== cProfile of {profile_cycles} more cycles ({refreshes} refreshes; "
+        f"== cProfile of {what} ({refreshes} refreshes; "
         f"{total * 1000:.0f} ms process CPU, "
         f"{total / refreshes * 1e6:.0f} us per refresh under the profiler)"
     )

@@ -20,6 +20,7 @@ from .export.queue import ExportQueue
 from .export.view import ExportDownloadView
 from .jobs import Job, JobTracker, async_remove_job_store
 from .playback import register_views as register_playback_views
+from .repairs import StorageIssues
 from .runtime import AxisEdgeStorageConfigEntry, AxisEdgeStorageRuntimeData
 from .triggers import StorageWatcher
 
@@ -85,6 +86,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
     await jobs.async_restore()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(StorageWatcher(hass, coordinator, camera.id).async_start())
+    entry.async_on_unload(StorageIssues(hass, entry, coordinator).async_start())
     events.async_start()
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True

@@ -22,22 +22,24 @@ the export benchmark's file) and one Home Assistant in this process, made as
    Each output is deleted and every file system synced (untimed) before the next step.
 2. **The whole export.** Rounds alternate (rotated) on the same URL, the one the integration
    requests (captured from its client during a warm-up export):
-     - ``mp4``: ``export_clip`` with ``format: mp4`` (download to a hidden ``.part`` and remux
-       it as it arrives, check the Matroska whole, verify the ends and hash the MP4, fsync,
-       rename, thumbnail);
+     - ``mp4``: ``export_clip`` with ``format: mp4`` (the Matroska handed to the remux in
+       memory as it arrives, checked whole by what arrived, the MP4 verified at its ends and
+       hashed, fsync, rename, thumbnail);
      - ``curl``: ``curl --digest -o FILE URL && sync FILE``;
      - ``mkv``: ``export_clip`` with ``format: mkv`` (the camera's file, verified), for reference;
      - ``mp4 after``: ``format: mp4`` with the remux while downloading turned off: the whole
-       Matroska is remuxed after its download (the export's fallback), for reference.
+       Matroska is kept in a hidden ``.part`` and remuxed after its download (the export's
+       fallback, and what it did before), for reference.
    Medians of MiB/s (of the Matroska's bytes, the bytes on the wire, for all three), the ratio
    mp4 / curl (target >= 0.9), CPU seconds per GiB (this process for the exports, curl and sync
    for curl), and the peak RSS growth of this (Home Assistant's) process during each export
    over the RSS just before (VmRSS every 20 ms; bar < 64 MiB).
 3. **Where the time goes** in one more ``mp4`` export, instrumented: the download (and the
-   writes of the Matroska its pipe makes), the remux while downloading (its thread, overlapping
-   the download) and whatever of it is left after, the remux of the whole file (only when the
-   one while downloading could not be made), the verification, the SHA-256 of the MP4, the
-   fsync and rename, the thumbnail, the rest (planning, links, events).
+   pipe's writes: the hand-over to the remux, and the Matroska's first blocks to its file),
+   the remux while downloading (its thread, overlapping the download) and whatever of it is
+   left after, the remux of the whole file (only when the one while downloading could not be
+   made), the verification, the SHA-256 of the MP4, the fsync and rename, the thumbnail, the
+   rest (planning, links, events).
 
 The last lines say whether each bar holds, with the output of ``uptime`` before and after.
 Everything lives in a temporary folder below ``.bench-cache/`` that is removed at the end.
@@ -267,11 +269,16 @@ def _timed(stages: Stages, name: str, original: Callable[..., Any]) -> Callable[
     return wrapper
 
 
+def _not_streamed(handoff: Any, *args: Any) -> bool:
+    handoff.close()  # the download keeps the whole Matroska
+    return False
+
+
 def _remux_after() -> contextlib.AbstractContextManager[object]:
     """An mp4 export remuxed after its download, from the whole file (no remux while it runs)."""
     from custom_components.axis_edge_storage.export import deliver  # noqa: PLC0415
 
-    return patch.object(deliver, "remux_following", lambda *args: False)
+    return patch.object(deliver, "remux_streamed", _not_streamed)
 
 
 @contextlib.contextmanager
@@ -301,12 +308,14 @@ def instrumented(stages: Stages) -> Iterator[None]:
     with (
         patch.object(deliver, "async_fetch", timed_fetch),
         patch.object(
-            part_file, "write", _timed(stages, "  writes of the Matroska (pipe)", part_file.write)
+            part_file,
+            "write",
+            _timed(stages, "  writes of the Matroska (pipe: hand-over, file)", part_file.write),
         ),
         patch.object(
             deliver,
-            "remux_following",
-            _timed(stages, "  remux while downloading (its thread)", deliver.remux_following),
+            "remux_streamed",
+            _timed(stages, "  remux while downloading (its thread)", deliver.remux_streamed),
         ),
         patch.object(deliver, "_async_made", timed_made),
         patch.object(
@@ -539,7 +548,7 @@ def report_stages(stages: Stages, size: int) -> None:
     accounted = 0.0
     for name in (
         "download (network to .part, open to close)",
-        "  writes of the Matroska (pipe)",
+        "  writes of the Matroska (pipe: hand-over, file)",
         "  remux while downloading (its thread)",
         "the remux's end, after the download",
         "remux of the whole file",

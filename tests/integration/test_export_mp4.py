@@ -272,3 +272,18 @@ async def test_without_an_estimate_the_whole_file_is_remuxed_after(
     _check_mp4(item, at - timedelta(seconds=30), at + timedelta(seconds=30))
     assert len(estimated) == 2  # while downloading, then for the whole file
     assert _files(media) == [Path(item["thumbnail"]), Path(item["path"])]
+
+
+async def test_a_late_failure_downloads_the_part_again(
+    hass: HomeAssistant, sim: Simulator, media: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index's room turns out too small at the end, after the Matroska was let go: the
+    part is downloaded again and remuxed whole (the muxer then moves the data); same MP4."""
+    monkeypatch.setattr(remux_module, "_moov_size", lambda packets: 1024)
+    await _load(hass, sim)
+    at = dt_util.now() - timedelta(minutes=10)
+    response = await export(hass, device_id=camera_id(hass), at=at, before=30, after=30)
+    [item] = response["files"]
+    _check_mp4(item, at - timedelta(seconds=30), at + timedelta(seconds=30))
+    assert len([r for r in sim.request_log if r.path.endswith(EXPORT_CGI)]) == 2
+    assert _files(media) == [Path(item["thumbnail"]), Path(item["path"])]

@@ -2,10 +2,11 @@
 
 The camera sends what it can: its AES-256 zip with a password, its MP4 when its export
 capabilities list one and MP4 is asked, else its Matroska. A Matroska asked as MP4 is
-downloaded into a hidden ``.part`` and remuxed as it arrives (`finish.remux_following`, a
-thread that reads the ``.part`` behind the download), then checked whole, verified and
-hashed (`finish.remux`: the whole file is remuxed there when the remux while downloading
-could not reserve the index's room, or failed); any other file is
+remuxed as it arrives (`finish.remux_streamed`, a thread the download hands the body to in
+memory), then checked whole, verified and hashed (`finish.remux`). When the remux cannot
+reserve the index's room from the header, the Matroska is kept whole in a hidden ``.part`` and
+remuxed after its download; when it fails after it stopped keeping it, the part is downloaded
+again and remuxed whole (the error, if any, is then the whole file's); any other file is
 downloaded (`download`), then verified by its content (`finish.verify`, `finish.verify_zip`).
 A video file then gets its thumbnail. Everything written is listed in the `Delivery`, so that
 the exporter removes it all when a later step or part fails.
@@ -23,7 +24,7 @@ from typing import Any, Final
 from homeassistant.core import HomeAssistant
 
 from ..media import MediaError
-from ..media.follow import Follow
+from ..media.handoff import Handoff
 from ..vapix import AxisEdgeStorage
 from .download import Fetch, Report, async_download, async_fetch
 from .files import PartFile
@@ -31,7 +32,7 @@ from .finish import (
     Asked,
     media_error,
     remux,
-    remux_following,
+    remux_streamed,
     verify,
     verify_zip,
     write_thumbnail,
@@ -58,29 +59,36 @@ class _KernelWriteBack(WriteBack):
 
 
 class _SourcePart(PartFile):
-    """The camera's Matroska of an MP4 export: read by the remux as it is written, then removed.
+    """The camera's Matroska of an MP4 export: handed to the remux as it arrives.
 
-    Not hashed (its SHA-256 is never answered: the MP4's is), and written through the page
-    cache without an early write-back (never ``O_DIRECT``): the remux reads it from memory
-    rather than from the disk, and the pages still dirty when it is removed are never written.
-    Each write is told to `follow`, which the remux reads the file through.
+    Each block goes to the remux in memory (`handoff`), and to the ``.part`` file until the
+    remux has reserved its index's room (`stream`): from then on the file is not needed (the
+    remux makes the MP4 as the body arrives) and no longer written. Not hashed (its SHA-256
+    is never answered: the MP4's is), and written through the page cache without an early
+    write-back (never ``O_DIRECT``): when the whole file is remuxed after the download, it is
+    read from memory, and pages still dirty when it is removed are never written.
     """
 
     def __init__(self, folder: Path, stem: str, ext: str, reserve: int = 0) -> None:
         super().__init__(folder, stem, ext, reserve)
         self._writeback = _KernelWriteBack()
-        self.follow = Follow()
+        self.handoff = Handoff()
+        self.streamed = False  # the file stopped: only the remux has the body
 
     def open(self, direct: bool = False) -> None:
         """Create the ``.part`` (through the cache)."""
         super().open(False)
-        if self.part is not None:
-            self.follow.opened(self.part)
 
     def write(self, chunks: Sequence[Buffer]) -> None:
-        """Append the chunks; the remux may read them now."""
-        super().write(chunks)
-        self.follow.grew(self.size)
+        """Hand the chunks to the remux; append them to the file while it is needed."""
+        for chunk in chunks:
+            self.handoff.push(chunk)
+        if not self.streamed:
+            super().write(chunks)
+
+    def stream(self) -> None:
+        """The remux reserved its index's room: the file is no longer needed (a thread's call)."""
+        self.streamed = True
 
     def hash(self, chunks: Sequence[Buffer]) -> None:
         """Hash nothing."""
@@ -164,18 +172,28 @@ class Delivery:
         target = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MP4], self.reserve)
         self.files += [source, target]
         await self._run(target.open)  # the MP4's name is taken before the download
-        remuxing = self.hass.async_add_executor_job(remux_following, source.follow, target, asked)
+        remuxing = self.hass.async_add_executor_job(
+            remux_streamed, source.handoff, target, asked, source.stream
+        )
         try:
             await async_fetch(self._fetch(item, source, ExportFormat.MKV, report))
-            source.follow.finish()
+            source.handoff.finish()
             made = await _async_made(remuxing)
         except BaseException:
-            source.follow.fail()  # the remux stops reading
+            source.handoff.fail()  # the remux stops reading
             with contextlib.suppress(Exception):
                 await remuxing  # done before the caller removes what it wrote
             raise
+        if not made and source.streamed:  # the Matroska was not kept: once more, whole
+            _LOGGER.debug("The remux while downloading failed late; downloading again")
+            await self._run(source.discard)
+            source = _SourcePart(self.folder, stem, EXTENSIONS[ExportFormat.MKV], self.reserve)
+            source.handoff.close()  # no remux while downloading
+            self.files.append(source)
+            await async_fetch(self._fetch(item, source, ExportFormat.MKV, report))
+        received = source.handoff.received() if made else None
         try:
-            path, size, sha256 = await self._run(remux, source, target, asked, made)
+            path, size, sha256 = await self._run(remux, source, target, asked, received)
         except MediaError as err:
             raise media_error(err, target.name()) from None
         return ExportedFile(

@@ -10,9 +10,11 @@ must cover the part asked, within one GOP at each end (up to now for an ongoing 
 A zip (an export with a password: AES-256, never opened here) must end with its central
 directory, which the camera writes last.
 
-MP4 asked and the camera gave Matroska: the Matroska stays a hidden ``.part`` while it is
-remuxed (no re-encoding, `media.remux_to_mp4`) into the MP4's own ``.part``, which is then
-verified, hashed, fsynced and renamed; the Matroska part is removed.
+MP4 asked and the camera gave Matroska: the Matroska is remuxed as it arrives (no re-encoding,
+`remux_streamed`: handed over in memory, `media.handoff`) into the MP4's own ``.part``, then
+checked whole by what arrived, and the MP4 verified, hashed, fsynced and renamed. When that
+cannot be done, the Matroska is a hidden ``.part`` remuxed whole after its download
+(`media.remux_to_mp4`).
 
 A video file gets a thumbnail: one JPEG of its first key frame, ``<file stem>.jpg`` beside it,
 made only where no file of that name exists (never replacing one). A zip gets none: its picture
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,8 +35,8 @@ from homeassistant.util import dt as dt_util
 
 from ..media import MediaError, MediaProblem, VideoSpan, check_covers, probe_ends, remux_to_mp4
 from ..media import write_thumbnail as write_jpeg
-from ..media.follow import Follow, FollowAbandonedError, FollowingReader
-from ..media.reader import HashingReader, is_cut, sniff
+from ..media.handoff import Handoff, Received
+from ..media.reader import is_cut, sniff
 from ..media.remux import estimate_packets, remux_stream_to_mp4
 from .errors import ExportError
 from .files import PartFile
@@ -74,35 +77,42 @@ def verify_zip(path: Path) -> None:
         raise MediaError(MediaProblem.TRUNCATED, {"reason": "entries past the end"})
 
 
-def remux_following(follow: Follow, target: PartFile, asked: Asked) -> bool:
-    """Remux the Matroska being downloaded (`follow`) into the opened MP4 `target`'s part.
+def remux_streamed(
+    handoff: Handoff, target: PartFile, asked: Asked, reserved: Callable[[], None]
+) -> bool:
+    """Remux the Matroska handed over as it downloads into the opened MP4 `target`'s part.
 
-    Returns whether the MP4 is made; False when the whole file must be remuxed after the
-    download (see `media.remux_stream_to_mp4`). A download that fails makes the reader fail.
+    `reserved` is called once the index's room is reserved (the download may stop keeping the
+    Matroska then). Returns whether the MP4 is made; False when the whole file must be
+    remuxed (see `media.remux_stream_to_mp4`). A download that fails ends the remux.
     """
-    with FollowingReader(follow) as reader:
-        made = remux_stream_to_mp4(reader, _part_path(target), origin=asked.origin)
-        if reader.abandoned:  # what was made is discarded with the target
-            raise FollowAbandonedError("the download failed")
-        return made
+    try:
+        made = remux_stream_to_mp4(
+            handoff, _part_path(target), origin=asked.origin, reserved=reserved
+        )
+    finally:
+        handoff.close()  # nothing more is taken
+    if handoff.abandoned:  # what was made is discarded with the target
+        raise OSError("the download failed")
+    return made
 
 
 def remux(
-    source: PartFile, target: PartFile, asked: Asked, made: bool = False
+    source: PartFile, target: PartFile, asked: Asked, received: Received | None = None
 ) -> tuple[Path, int, str]:
     """Make the MP4 `target` from the Matroska `source`; verify, hash and commit it.
 
-    `made`: the MP4 was remuxed while the Matroska was downloaded (`remux_following`); else
-    it is remuxed here. Either way the Matroska must end where its own structure says.
-    Returns the MP4's path, size and SHA-256. The caller discards both part files on a
-    failure; `source` is discarded here once the MP4 is renamed.
+    `received`: the MP4 was made from the Matroska as it arrived (`remux_streamed`), and this
+    is what arrived; else the whole file `source` is remuxed here. Either way the Matroska
+    must end where its own structure says. Returns the MP4's path, size and SHA-256. The
+    caller discards both part files on a failure; `source` is discarded here once the MP4 is
+    renamed.
     """
     matroska = source.close_part()
     mp4 = target.adopt()
-    if made:
-        with HashingReader(matroska) as reader:
-            if is_cut(reader, sniff(reader)):
-                raise MediaError(MediaProblem.TRUNCATED, {"reason": "cut container"})
+    if received is not None:
+        if is_cut(received, sniff(received)):
+            raise MediaError(MediaProblem.TRUNCATED, {"reason": "cut container"})
     else:
         # The index's room reserved from the header's count (cheap), not the data moved.
         packets = estimate_packets(matroska)

@@ -28,6 +28,15 @@ class Readable(Protocol):
         """Read up to ``size`` bytes (all that is left when negative); ``b""`` at the end."""
 
 
+class Structure(Protocol):
+    """What `is_cut` reads: bytes at an offset, and the size of what arrived."""
+
+    size: int
+
+    def pread(self, size: int, offset: int) -> bytes:
+        """Up to ``size`` bytes at ``offset``."""
+
+
 class FileReader:
     """An open, read-only file at a position: a context manager that closes it."""
 
@@ -123,7 +132,7 @@ class HashingReader(FileReader):
             self._frontier += len(chunk)
 
 
-def sniff(reader: HashingReader) -> str | None:
+def sniff(reader: Structure) -> str | None:
     """Return ``MATROSKA`` or ``MP4`` from the first bytes of the file, None for anything else."""
     head = reader.pread(12, 0)
     if head.startswith(_EBML_MAGIC):
@@ -133,7 +142,7 @@ def sniff(reader: HashingReader) -> str | None:
     return None
 
 
-def is_cut(reader: HashingReader, kind: str | None) -> bool:
+def is_cut(reader: Structure, kind: str | None) -> bool:
     """Tell whether the file ends before its container's top-level structure says it does."""
     if kind == MATROSKA:
         return _matroska_is_cut(reader)
@@ -156,7 +165,7 @@ def _vint(data: bytes, offset: int) -> tuple[int, int, bool] | None:
     return value, length, value == (1 << (7 * length)) - 1
 
 
-def _matroska_is_cut(reader: HashingReader) -> bool:
+def _matroska_is_cut(reader: Structure) -> bool:
     """The Segment's size (when known) runs past the end of the file, or the header is cut."""
     head = reader.pread(4096, 0)
     header_size = _vint(head, 4)
@@ -172,7 +181,7 @@ def _matroska_is_cut(reader: HashingReader) -> bool:
     return not unknown and segment + 4 + length + value > reader.size
 
 
-def _mp4_is_cut(reader: HashingReader) -> bool:
+def _mp4_is_cut(reader: Structure) -> bool:
     """A top-level box runs past the end of the file, or there is no ``moov`` box at all."""
     offset, size, moov = 0, reader.size, False
     while offset < size:

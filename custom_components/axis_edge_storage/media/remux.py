@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -168,11 +169,13 @@ def _remux_from(
     target: Path,
     origin: datetime | None,
     options: dict[str, str] | None,
+    *,
+    reserved: Callable[[], None] | None = None,
 ) -> None:
     """Remux what `reader` reads into `target`.
 
     Without `options`, the index's room is reserved from the header's estimate
-    (`_NoEstimateError` when it has none).
+    (`_NoEstimateError` when it has none), and `reserved` is called before the first packet.
     """
     with open_input(reader, kind, False) as container:
         if not container.streams.video:
@@ -183,21 +186,30 @@ def _remux_from(
             if packets is None:
                 raise _NoEstimateError
             options = {"moov_size": str(_moov_size(packets))}
+            if reserved is not None:
+                reserved()
         if zero.microsecond:
             # mvhd holds whole seconds; an mdta tag keeps the rest (FFmpeg reads it back).
             options["movflags"] = options.get("movflags", "") + "+use_metadata_tags"
         _copy(container, target, _creation_time(zero), options)
 
 
-def remux_stream_to_mp4(reader: Readable, target: Path, *, origin: datetime | None = None) -> bool:
+def remux_stream_to_mp4(
+    reader: Readable,
+    target: Path,
+    *,
+    origin: datetime | None = None,
+    reserved: Callable[[], None] | None = None,
+) -> bool:
     """Remux a Matroska read in order from `reader` (never seeking) into an MP4 at `target`.
 
-    BLOCKING. For a Matroska still being downloaded (`follow.FollowingReader`): the index's
-    room is reserved from the header's estimate (duration and rates), so the MP4 is whole when
-    the last packet is read. Returns False, leaving no `target`, when that cannot be done (the
-    header has no estimate, or the muxer refuses the room as too small): the caller then
-    remuxes the whole file with `remux_to_mp4`. Whether the Matroska ended where its own
-    structure says is for the caller to check on the complete file (`reader.is_cut`).
+    BLOCKING. For a Matroska still being downloaded (`handoff.Handoff`): the index's room is
+    reserved from the header's estimate (duration and rates), so the MP4 is whole when the
+    last packet is read; `reserved` is called then, before the first packet. Returns False,
+    leaving no `target`, when that cannot be done (the header has no estimate, or the muxer
+    refuses the room as too small at the end): the caller then remuxes the whole file with
+    `remux_to_mp4`. Whether the Matroska ended where its own structure says is for the
+    caller to check (`reader.is_cut`).
 
     Raises:
         MediaError: the source is unreadable, damaged or without video.
@@ -206,7 +218,7 @@ def remux_stream_to_mp4(reader: Readable, target: Path, *, origin: datetime | No
     temporary = _temporary(target)
     try:
         try:
-            _remux_from(reader, MATROSKA, temporary, origin, None)
+            _remux_from(reader, MATROSKA, temporary, origin, None, reserved=reserved)
         except (_NoEstimateError, _MuxerRefusedError):
             _LOGGER.debug("No index room from the header's estimate; the file is remuxed after")
             return False

@@ -1,7 +1,8 @@
 """`scripts/screenshot`: the demo's device page and media browser, taken with headless Chromium.
 
-Two shots: the SD card's device page (`docs/device-page.png`) and the media browser down to an
-hour of recordings with their thumbnails (`docs/media-browser.png`).
+Three shots: the SD card's device page (`docs/device-page.png`), the media browser down to an
+hour of recordings with their thumbnails (`docs/media-browser.png`), and Settings > Repairs with
+a raised issue (`docs/repairs.png`: the simulated card's wear set past its alert level).
 
 Runs in `.venv-screenshot` (Playwright's driver, no browser of its own): the demo's children
 still run with `.venv`'s Python. The browser is logged in by the tokens the demo's onboarding
@@ -29,6 +30,10 @@ from .processes import DemoError
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "docs" / "device-page.png"
 MEDIA_OUTPUT = REPO / "docs" / "media-browser.png"
+REPAIRS_OUTPUT = REPO / "docs" / "repairs.png"
+# The issue the repairs shot shows (strings.json: issues.disk_worn.title, with the placeholders).
+REPAIRS_SHOWN = "Replace the SD card of"
+REPAIRS_DETAIL = "Cards wear out"
 MEDIA_ROOT = "media-source://axis_edge_storage"
 VIEWPORT = {"width": 1280, "height": 960}
 # What this machine's Chromium needs: no sandbox as root, no GPU, and no background traffic
@@ -149,6 +154,32 @@ async def take_media_browser(demo: Demo, chromium: Path, output: Path) -> None:
         await page.screenshot(path=str(output))
 
 
+async def take_repairs(demo: Demo, chromium: Path, output: Path) -> None:
+    """Wear the simulated card past its alert level, wait for the issue, shoot Repairs."""
+    async with demo.hass.session.post(
+        f"{demo.sim_url}/sim/disks/SD_DISK", json={"health": {"wear": 92}}
+    ) as response:
+        response.raise_for_status()
+    # The next poll (or the event stream's alert) raises the issue; ask for a refresh at once.
+    health = [row.entity_id for row in demo.entities if row.entity_id.endswith("_sd_card_health")]
+    await demo.hass.ws(
+        "call_service",
+        domain="homeassistant",
+        service="update_entity",
+        service_data={"entity_id": health},
+    )
+    async with _page(demo, chromium) as page:
+        _say(f"opening {demo.url}/config/repairs")
+        await page.goto(f"{demo.url}/config/repairs")
+        issue = page.get_by_text(REPAIRS_SHOWN, exact=False).first
+        await issue.wait_for(timeout=60_000)
+        await issue.click()  # the issue's dialog: what is wrong and what to do
+        await page.get_by_text(REPAIRS_DETAIL, exact=False).first.wait_for(timeout=60_000)
+        await page.wait_for_timeout(1500)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(output))
+
+
 async def _run(chromium: Path, outputs: dict[str, Path], root: Path) -> int:
     began = time.monotonic()
     # The media browser needs media_source, which the demo's configuration does not load.
@@ -162,6 +193,8 @@ async def _run(chromium: Path, outputs: dict[str, Path], root: Path) -> int:
                 await take(demo, chromium, outputs["device"])
             if "media" in outputs:
                 await take_media_browser(demo, chromium, outputs["media"])
+            if "repairs" in outputs:
+                await take_repairs(demo, chromium, outputs["repairs"])
     except DemoError as err:
         print(f"screenshot: FAILED: {err}", file=sys.stderr, flush=True)
         return 1
@@ -178,13 +211,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chromium", type=Path, default=Path("/usr/bin/chromium"))
     parser.add_argument("--output", type=Path, default=OUTPUT, help="the device page's PNG")
     parser.add_argument("--media-output", type=Path, default=MEDIA_OUTPUT)
+    parser.add_argument("--repairs-output", type=Path, default=REPAIRS_OUTPUT)
     parser.add_argument(
-        "--only", choices=("device", "media"), default=None, help="take one shot only"
+        "--only", choices=("device", "media", "repairs"), default=None, help="one shot only"
     )
     parser.add_argument("--dir", type=Path, default=None, help="the demo folder")
     args = parser.parse_args(argv)
     root = (args.dir or default_root(REPO)).resolve()
-    outputs = {"device": args.output.resolve(), "media": args.media_output.resolve()}
+    outputs = {
+        "device": args.output.resolve(),
+        "media": args.media_output.resolve(),
+        "repairs": args.repairs_output.resolve(),
+    }
     if args.only is not None:
         outputs = {args.only: outputs[args.only]}
     return asyncio.run(_run(args.chromium, outputs, root))

@@ -36,11 +36,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from unittest.mock import patch
 
 import aiohttp
-from aiohttp.resolver import AsyncResolver
-from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_HOST,
@@ -51,14 +48,13 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import frame
 from homeassistant.runner import HassEventLoopPolicy
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
-    async_test_home_assistant,
 )
 
+from benchmarks.hass_harness import home_assistant
 from benchmarks.integration_report import (
     Results,
     percentile,  # noqa: F401 - bench_jobs imports it here
@@ -236,25 +232,9 @@ async def _cycles(
 
 
 async def run(the_fleet: Fleet, plan: Plan) -> tuple[Results, pstats.Stats | None]:
-    """One Home Assistant with custom integrations enabled, in a temporary config dir.
-
-    As in the test harness, the shared session resolves names without zeroconf (which would need
-    the `network` integration); the cameras are IP addresses, which aiohttp never resolves.
-    """
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-hass-") as config_dir,
-        patch(
-            "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=AsyncResolver(),
-        ),
-    ):
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            frame.async_setup(hass)
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            try:
-                return await bench(hass, the_fleet, plan)
-            finally:
-                await hass.async_stop(force=True)
+    """Run the benchmark in one Home Assistant made as the test harness makes it."""
+    async with home_assistant() as hass:
+        return await bench(hass, the_fleet, plan)
 
 
 def main() -> None:

@@ -65,21 +65,16 @@ from pathlib import Path
 from typing import Any, cast
 from unittest.mock import patch
 
-from aiohttp.resolver import AsyncResolver
-from homeassistant import loader
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import frame
 from homeassistant.runner import HassEventLoopPolicy
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
-    async_test_home_assistant,
-)
 from yarl import URL
 
 from benchmarks.bench_client import GIB, _plan_export
 from benchmarks.bench_integration import StallMonitor, entry_for
+from benchmarks.hass_harness import home_assistant
 from benchmarks.simproc import ROOT, Camera, simulator
 
 DOMAIN = "axis_edge_storage"
@@ -543,20 +538,8 @@ async def bench(hass: HomeAssistant, url: str, work: Path, phase: Phase) -> Resu
 
 async def run(url: str, work: Path, phase: Phase) -> Results:
     """One Home Assistant in this process (as in `benchmarks.bench_integration`)."""
-    with (
-        tempfile.TemporaryDirectory(prefix="hass-", dir=work) as config_dir,
-        patch(
-            "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=AsyncResolver(),
-        ),
-    ):
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            frame.async_setup(hass)
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            try:
-                return await bench(hass, url, work, phase)
-            finally:
-                await hass.async_stop(force=True)
+    async with home_assistant() as hass:
+        return await bench(hass, url, work, phase)
 
 
 # -- the report ----------------------------------------------------------------------------------

@@ -66,14 +66,8 @@ from typing import Any, cast
 from unittest.mock import patch
 
 import av
-from aiohttp.resolver import AsyncResolver
-from homeassistant import loader
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import frame
 from homeassistant.runner import HassEventLoopPolicy
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
-    async_test_home_assistant,
-)
 from yarl import URL
 
 from benchmarks.bench_client import GIB
@@ -89,6 +83,7 @@ from benchmarks.bench_export import (
     capture_export_urls,
     curl,
 )
+from benchmarks.hass_harness import home_assistant
 from benchmarks.simproc import simulator
 from custom_components.axis_edge_storage import media
 from custom_components.axis_edge_storage.media.remux import estimate_packets
@@ -411,20 +406,8 @@ async def bench(hass: HomeAssistant, url: str, work: Path, args: argparse.Namesp
 
 async def run_hass(url: str, work: Path, args: argparse.Namespace) -> Run:
     """One Home Assistant in this process (as in `benchmarks.bench_export`)."""
-    with (
-        tempfile.TemporaryDirectory(prefix="hass-", dir=work) as config_dir,
-        patch(
-            "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=AsyncResolver(),
-        ),
-    ):
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            frame.async_setup(hass)
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            try:
-                return await bench(hass, url, work, args)
-            finally:
-                await hass.async_stop(force=True)
+    async with home_assistant() as hass:
+        return await bench(hass, url, work, args)
 
 
 # -- the report ----------------------------------------------------------------------------------

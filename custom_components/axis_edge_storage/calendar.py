@@ -87,6 +87,10 @@ def summary(hass: HomeAssistant, recording: Recording) -> str:
 class RecordingsCalendar(CameraEntity, CalendarEntity):
     """The camera's recordings, one event each."""
 
+    # The event shown while a recording goes on, kept while it and its shown end are the same:
+    # Home Assistant reads `event` several times per state write.
+    _shown_event: tuple[tuple[str, datetime, datetime], CalendarEvent] | None = None
+
     def _description(self, recording: Recording) -> str:
         disk = self.coordinator.data.disks.get(recording.disk_id)
         label = disk_label(disk) if disk is not None else recording.disk_id
@@ -119,7 +123,10 @@ class RecordingsCalendar(CameraEntity, CalendarEntity):
         start, _, recording = max(ongoing, key=lambda item: (item[0], item[1]))
         now = dt_util.utcnow()
         next_hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        return self._event(recording, start, next_hour)
+        key = (recording.recording_id, start, next_hour)
+        if self._shown_event is None or self._shown_event[0] != key:
+            self._shown_event = (key, self._event(recording, start, next_hour))
+        return self._shown_event[1]
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime

@@ -27,7 +27,36 @@ from .vapix import AxisEdgeStorage, Capabilities, Disk
 MANUFACTURER = "Axis Communications AB"
 
 
-class CameraEntity(CoordinatorEntity[EdgeStorageCoordinator]):
+_NOTHING_WRITTEN = object()
+
+
+class _WritesChanges(CoordinatorEntity[EdgeStorageCoordinator]):
+    """Writes its state after a poll only when what it shows changed.
+
+    A poll that changes one disk's free space changes two of a camera's twenty-odd entities;
+    writing all of them (attributes built, the state machine compared) is most of what a refresh
+    costs Home Assistant with many cameras. The state, availability and extra attributes are
+    compared with those of the last write, whoever made it.
+    """
+
+    _written: object = _NOTHING_WRITTEN
+
+    def _shown(self) -> object:
+        return (self.available, self.state, self.extra_state_attributes)
+
+    @callback
+    def async_write_ha_state(self) -> None:
+        """Write the state, and remember what was shown."""
+        self._written = self._shown()
+        super().async_write_ha_state()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        if self._shown() != self._written:
+            self.async_write_ha_state()
+
+
+class CameraEntity(_WritesChanges):
     """An entity of the camera itself."""
 
     _attr_has_entity_name = True
@@ -40,7 +69,7 @@ class CameraEntity(CoordinatorEntity[EdgeStorageCoordinator]):
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.serial)})
 
 
-class DiskEntity(CoordinatorEntity[EdgeStorageCoordinator]):
+class DiskEntity(_WritesChanges):
     """An entity of one disk, on the disk's own device."""
 
     _attr_has_entity_name = True

@@ -205,7 +205,9 @@ async def test_disk_appears_and_disappears(
     assert state_of(hass, f"sensor.{SD}_2_status") == "ok"
     assert state_of(hass, f"sensor.{SD}_2_temperature") == "36.85"
     card_entities = er.async_entries_for_device(entities, card.id)
-    assert len(card_entities) == 18  # one disabled by default: the required file system
+    # 21, one disabled by default (the required file system); with how far back it goes.
+    assert len(card_entities) == 21
+    assert state_of(hass, f"sensor.{SD}_2_recordings") == "0"  # a new card
 
     sim.remove_disk("SD_DISK_2")
     await refresh(hass, init_integration)
@@ -414,3 +416,22 @@ async def test_other_disk_names(
     disk = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"{SERIAL}_USB_DISK")})
     assert disk is not None
     assert disk.name == "AXIS P3265-LVE (ACCC8E012345) USB_DISK"
+
+
+async def test_a_poll_writes_only_what_changed(
+    hass: HomeAssistant, init_integration: MockConfigEntry, sim: Simulator
+) -> None:
+    """A poll writes the entities whose state changed, not the others (their last report stays)."""
+    status, locked = f"sensor.{SD}_status", f"binary_sensor.{SD}_locked"
+
+    def reported(entity_id: str) -> object:
+        state = hass.states.get(entity_id)
+        assert state is not None
+        return state.last_reported  # the state object is updated in place when reported
+
+    before = {entity_id: reported(entity_id) for entity_id in (status, locked)}
+    sim.patch_disk("SD_DISK", locked=True)
+    await refresh(hass, init_integration)
+    assert state_of(hass, locked) == "on"
+    assert reported(locked) != before[locked]
+    assert reported(status) == before[status]

@@ -73,13 +73,17 @@ def _camera_device_id(hass: HomeAssistant) -> str:
 
 
 def _index_reads(sim: Simulator) -> int:
-    """record/list.cgi requests of the index: by disk, without a time window."""
+    """record/list.cgi requests of the index: by disk, without a time window.
+
+    (The coordinator's read of the oldest recording, one result sorted ascending, is not one.)
+    """
     return sum(
         1
         for r in sim.request_log
         if r.path.endswith("record/list.cgi")
         and r.query.get("diskid") == "SD_DISK"
         and "starttime" not in r.query
+        and r.query.get("maxnumberofresults") != "1"
     )
 
 

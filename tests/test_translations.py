@@ -55,31 +55,59 @@ def _calls(path: Path) -> Iterator[tuple[str, ast.Call]]:
             yield name, node
 
 
-def _literal_keys(call: ast.Call) -> Iterator[str]:
+def _constants(node: ast.expr, names: dict[str, set[str]]) -> set[str]:
+    """The strings an expression can be: a literal, either branch of an if, a local name."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.IfExp):
+        return _constants(node.body, names) | _constants(node.orelse, names)
+    if isinstance(node, ast.Name):
+        return names.get(node.id, set())
+    return set()
+
+
+def _local_strings(function: ast.AST) -> dict[str, set[str]]:
+    """The string literals assigned to each local name of a function."""
+    names: dict[str, set[str]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant | ast.IfExp):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names.setdefault(target.id, set()).update(_constants(node.value, {}))
+    return names
+
+
+def _literal_keys(call: ast.Call, names: dict[str, set[str]] | None = None) -> Iterator[str]:
     for keyword in call.keywords:
-        if keyword.arg == "translation_key" and isinstance(keyword.value, ast.Constant):
-            yield str(keyword.value.value)
+        if keyword.arg == "translation_key":
+            yield from _constants(keyword.value, names or {})
 
 
 def _exception_keys() -> set[str]:
-    """The translation keys the code raises: literal keys of exceptions and ExportError's."""
+    """The keys the code raises: exceptions' keys (literal, or a local name's literals),
+    ExportError's, `self.translation_key = ...`, and the tables of device error codes."""
     keys: set[str] = set()
     for path in INTEGRATION.rglob("*.py"):
-        for name, call in _calls(path):
-            if name == "ExportError" and call.args and isinstance(call.args[0], ast.Constant):
-                keys.add(str(call.args[0].value))
-            elif EXCEPTION_CLASSES.search(name):
-                keys.update(_literal_keys(call))
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Assign)
-                and isinstance(node.value, ast.Constant)
-                and any(
-                    isinstance(t, ast.Attribute) and t.attr == "translation_key"
-                    for t in node.targets
-                )
+        tree = ast.parse(path.read_text())
+        functions = [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        for function in functions:
+            names = _local_strings(function)
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if name == "ExportError" and node.args:
+                    keys |= _constants(node.args[0], names)
+                elif EXCEPTION_CLASSES.search(name):
+                    keys.update(_literal_keys(node, names))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == "translation_key" for t in node.targets
             ):
-                keys.add(str(node.value.value))
+                keys |= _constants(node.value, {})
     keys.update(key for codes in CODE_KEYS.values() for key in codes.values())
     keys.update(key for _, key in CREDENTIALS_KEYS)
     return keys
@@ -122,6 +150,12 @@ def test_every_exception_key_is_translated() -> None:
     assert "admin_required" in keys and "range_too_long" in keys and "share_mounted" in keys
     missing = sorted(keys - set(_strings()["exceptions"]))
     assert not missing, f"exceptions missing from strings.json: {missing}"
+
+
+def test_every_exception_message_is_used() -> None:
+    """No message under exceptions is left over: the code raises each."""
+    unused = sorted(set(_strings()["exceptions"]) - _exception_keys())
+    assert not unused, f"exceptions nothing raises: {unused}"
 
 
 def test_credentials_problems_are_form_errors_too() -> None:

@@ -47,6 +47,8 @@ async def test_every_entity_is_translated_and_has_an_icon(
     assert not untranslated, f"entity names missing from strings.json: {untranslated}"
     without_icon = sorted(f"{d}.{k}" for d, k in seen if str(k) not in icons.get(d, {}))
     assert not without_icon, f"icons.json lacks: {without_icon}"
+    unused = sorted(f"{d}.{k}" for d, keys in strings.items() for k in keys if (d, k) not in seen)
+    assert not unused, f"entity translations no entity uses: {unused}"
 
 
 async def test_registered_actions_are_described(

@@ -113,27 +113,7 @@ def _exception_keys() -> set[str]:
     return keys
 
 
-# What hassfest would refuse in strings.json today; the lead's to fix (then this empties and
-# test_strings_schema_whole passes, which its strict xfail reports).
-KNOWN_VIOLATIONS = {
-    ("options", "step", "init", "data_description", "export_folder"): "<camera> reads as HTML",
-    ("issues", "full_no_cleanup", "description"): "a fixable issue has a fix_flow, no description",
-}
-
-
 def test_strings_schema() -> None:
-    """hassfest's translation schema accepts strings.json but for the known violations."""
-    strings = _strings()
-    for *parents, leaf in KNOWN_VIOLATIONS:
-        node = strings
-        for key in parents:
-            node = node[key]
-        del node[leaf]
-    STRINGS_SCHEMA(strings)
-
-
-@pytest.mark.xfail(strict=True, reason=f"hassfest refuses: {sorted(KNOWN_VIOLATIONS.values())}")
-def test_strings_schema_whole() -> None:
     """hassfest's translation schema accepts the whole strings.json."""
     STRINGS_SCHEMA(_strings())
 

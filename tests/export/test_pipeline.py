@@ -137,6 +137,38 @@ def test_write_back_while_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert part_file.sha256 == hashlib.sha256(block * 20).hexdigest()
 
 
+def test_write_back_of_a_file_another_writer_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MP4 the remux writes: sent to the disk as it grows, and kept in the cache."""
+    calls: list[tuple[int, int, int]] = []
+    advised: list[tuple[int, int]] = []
+
+    def sync_file_range(_fd: int, offset: int, length: int, flags: int) -> int:
+        calls.append((offset, length, flags))
+        return 0
+
+    monkeypatch.setattr(writeback, "SYNC_FILE_RANGE", sync_file_range)
+    monkeypatch.setattr(writeback, "WINDOW", 4 * MIB)
+    monkeypatch.setattr(writeback, "LAG", 8 * MIB)
+    monkeypatch.setattr(os, "posix_fadvise", lambda _fd, o, n, _a: advised.append((o, n)))
+    part_file = PartFile(tmp_path, "clip", ".mp4", writeback=writeback.WriteBack(keep_cache=True))
+    part_file.open()
+    assert part_file.part is not None
+    with part_file.part.open("r+b") as other:  # the remux's own handle on the same file
+        for size in range(MIB, 21 * MIB, MIB):
+            other.write(b"m" * MIB)
+            other.flush()
+            part_file.advanced(size)
+    part_file.adopt()
+    part_file.advanced(30 * MIB)  # closed: nothing more
+    final = part_file.commit()
+    assert [c for c in calls if c[2] == 2] == [(n * 4 * MIB, 4 * MIB, 2) for n in range(5)]
+    assert [c[2] for c in calls].count(7) == 3  # waited for, a lag behind
+    assert advised == []  # still in the cache, for the hash
+    assert final.stat().st_size == 20 * MIB
+
+
 def test_a_file_system_without_write_back_still_works(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

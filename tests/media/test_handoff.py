@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from custom_components.axis_edge_storage.media import MediaError, probe, remux_to_mp4
+from custom_components.axis_edge_storage.media import remux as remux_module
 from custom_components.axis_edge_storage.media.handoff import Handoff
 from custom_components.axis_edge_storage.media.reader import is_cut, sniff
 from custom_components.axis_edge_storage.media.remux import remux_stream_to_mp4
@@ -60,6 +61,26 @@ def test_the_mp4_made_as_it_arrives_is_the_mp4_of_the_file(long_mkv: Path, tmp_p
     received = handoff.received()
     assert received.size == long_mkv.stat().st_size
     assert not is_cut(received, sniff(received))
+
+
+def test_the_mp4_is_written_in_place_and_its_growth_told(
+    long_mkv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No temporary and no rename (ext4 would flush the whole file at the rename)."""
+    monkeypatch.setattr(remux_module, "PROGRESS_BYTES", 20_000)
+    target = tmp_path / "clip.mp4"
+    target.touch()  # the caller's own part file
+    inode = target.stat().st_ino
+    handoff = Handoff()
+    handoff.push(long_mkv.read_bytes())
+    handoff.finish()
+    told: list[int] = []
+    assert remux_stream_to_mp4(handoff, target, progress=told.append)
+    assert target.stat().st_ino == inode
+    assert [path.name for path in tmp_path.iterdir()] == ["clip.mp4"]
+    assert len(told) >= 3
+    assert told == sorted(told)
+    assert told[-1] < target.stat().st_size
 
 
 def test_no_duration_in_the_header_leaves_it_to_the_whole_file(

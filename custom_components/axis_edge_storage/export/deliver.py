@@ -169,7 +169,13 @@ class Delivery:
         self, item: Planned, stem: str, asked: Asked, report: Report
     ) -> ExportedFile:
         source = _SourcePart(self.folder, stem, EXTENSIONS[ExportFormat.MKV], self.reserve)
-        target = PartFile(self.folder, stem, EXTENSIONS[ExportFormat.MP4], self.reserve)
+        target = PartFile(
+            self.folder,
+            stem,
+            EXTENSIONS[ExportFormat.MP4],
+            self.reserve,
+            WriteBack(keep_cache=True),  # read back at once for its hash
+        )
         self.files += [source, target]
         await self._run(target.open)  # the MP4's name is taken before the download
         remuxing = self.hass.async_add_executor_job(

@@ -133,7 +133,14 @@ class PartFile:
     or raises `LowSpaceError`.
     """
 
-    def __init__(self, folder: Path, stem: str, ext: str, reserve: int = 0) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        stem: str,
+        ext: str,
+        reserve: int = 0,
+        writeback: WriteBack | None = None,
+    ) -> None:
         self.folder = folder
         self.reserve = reserve
         self.stem = stem
@@ -147,7 +154,7 @@ class PartFile:
         self._lock = threading.Lock()
         self._hash_lock = threading.Lock()
         self._discarded = False
-        self._writeback = WriteBack()
+        self._writeback = writeback or WriteBack()
         self._direct = False  # written with O_DIRECT (see `open`)
         self._staging: _Staging | None = None  # chunks gathered for it
         self._written = 0  # bytes in the file (`size` less what is staged)
@@ -291,6 +298,12 @@ class PartFile:
             self._fd = None
             os.close(fd)
             return part
+
+    def advanced(self, size: int) -> None:
+        """Another writer wrote the ``.part`` up to about `size` bytes: start its write-back."""
+        with self._lock:
+            if self._fd is not None:
+                self._writeback.written(self._fd, size)
 
     def adopt(self) -> Path:
         """Close the ``.part`` for another writer, which replaces it; `commit` then takes it."""

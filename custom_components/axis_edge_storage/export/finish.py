@@ -88,7 +88,11 @@ def remux_streamed(
     """
     try:
         made = remux_stream_to_mp4(
-            handoff, _part_path(target), origin=asked.origin, reserved=reserved
+            handoff,
+            _part_path(target),
+            origin=asked.origin,
+            reserved=reserved,
+            progress=target.advanced,  # on the disk as it grows: a short fsync at the end
         )
     finally:
         handoff.close()  # nothing more is taken

@@ -50,8 +50,13 @@ def _call(function: _SyncFileRange, fd: int, offset: int, length: int, flags: in
 class WriteBack:
     """The write-back of one file being appended to (see the module docstring)."""
 
-    def __init__(self) -> None:
-        """Nothing started yet."""
+    def __init__(self, keep_cache: bool = False) -> None:
+        """Nothing started yet.
+
+        With `keep_cache`, what is on the disk stays in the cache too: for a file read back
+        at once (an MP4, for its hash).
+        """
+        self._keep_cache = keep_cache
         self._function = SYNC_FILE_RANGE  # None: do nothing
         self._started = 0  # bytes whose write-back was started
         self._done = 0  # bytes on the disk and dropped from the cache
@@ -73,7 +78,8 @@ class WriteBack:
                     behind - self._done,
                     _WAIT_BEFORE | _WRITE | _WAIT_AFTER,
                 )
-                os.posix_fadvise(fd, self._done, behind - self._done, os.POSIX_FADV_DONTNEED)
+                if not self._keep_cache:
+                    os.posix_fadvise(fd, self._done, behind - self._done, os.POSIX_FADV_DONTNEED)
                 self._done = behind
         except OSError:  # not on this file system: the final fsync writes everything
             self._function = None

@@ -20,6 +20,8 @@ from .probe import open_input, origin_of
 from .reader import MATROSKA, HashingReader, Readable, is_cut, sniff
 
 _LOGGER = logging.getLogger(__name__)
+PROGRESS_BYTES = 4 << 20
+Progress = Callable[[int], None] | None
 
 # The MP4 sample entries Safari and iOS play progressively (hev1 is refused by Apple players).
 _SAMPLE_ENTRIES = {"h264": "avc1", "hevc": "hvc1"}
@@ -171,11 +173,13 @@ def _remux_from(
     options: dict[str, str] | None,
     *,
     reserved: Callable[[], None] | None = None,
+    progress: Progress = None,
 ) -> None:
     """Remux what `reader` reads into `target`.
 
     Without `options`, the index's room is reserved from the header's estimate
     (`_NoEstimateError` when it has none), and `reserved` is called before the first packet.
+    `progress` gets the bytes of the packets muxed so far, every `PROGRESS_BYTES` or so.
     """
     with open_input(reader, kind, False) as container:
         if not container.streams.video:
@@ -191,7 +195,8 @@ def _remux_from(
         if zero.microsecond:
             # mvhd holds whole seconds; an mdta tag keeps the rest (FFmpeg reads it back).
             options["movflags"] = options.get("movflags", "") + "+use_metadata_tags"
-        _copy(container, target, _creation_time(zero), options)
+        told = () if progress is None else (progress,)  # the whole-file remux: none
+        _copy(container, target, _creation_time(zero), options, *told)
 
 
 def remux_stream_to_mp4(
@@ -200,32 +205,32 @@ def remux_stream_to_mp4(
     *,
     origin: datetime | None = None,
     reserved: Callable[[], None] | None = None,
+    progress: Progress = None,
 ) -> bool:
     """Remux a Matroska read in order from `reader` (never seeking) into an MP4 at `target`.
 
     BLOCKING. For a Matroska still being downloaded (`handoff.Handoff`): the index's room is
     reserved from the header's estimate (duration and rates), so the MP4 is whole when the
-    last packet is read; `reserved` is called then, before the first packet. Returns False,
-    leaving no `target`, when that cannot be done (the header has no estimate, or the muxer
-    refuses the room as too small at the end): the caller then remuxes the whole file with
-    `remux_to_mp4`. Whether the Matroska ended where its own structure says is for the
-    caller to check (`reader.is_cut`).
+    last packet is read; `reserved` is called then, before the first packet, and `progress`
+    as the MP4 grows (the bytes of the packets muxed so far), so that its write-back can
+    start. `target` is written in place: it is the caller's own file (no temporary and no
+    rename, which on ext4 would flush the whole file at once), removed by the caller on a
+    failure. Returns False when the MP4 cannot be made so (the header has no estimate:
+    `target` untouched; or the muxer refuses the room as too small at the end: `target`
+    holds no usable MP4): the caller then remuxes the whole file with `remux_to_mp4`.
+    Whether the Matroska ended where its own structure says is for the caller to check
+    (`reader.is_cut`).
 
     Raises:
         MediaError: the source is unreadable, damaged or without video.
         OSError: the target cannot be written, or the reader failed.
     """
-    temporary = _temporary(target)
     try:
-        try:
-            _remux_from(reader, MATROSKA, temporary, origin, None, reserved=reserved)
-        except (_NoEstimateError, _MuxerRefusedError):
-            _LOGGER.debug("No index room from the header's estimate; the file is remuxed after")
-            return False
-        temporary.replace(target)
-        return True
-    finally:
-        temporary.unlink(missing_ok=True)
+        _remux_from(reader, MATROSKA, target, origin, None, reserved=reserved, progress=progress)
+    except (_NoEstimateError, _MuxerRefusedError):
+        _LOGGER.debug("No index room from the header's estimate; the file is remuxed after")
+        return False
+    return True
 
 
 def _temporary(target: Path) -> Path:
@@ -236,12 +241,18 @@ class _NoEstimateError(Exception):
     """The source's header gives no estimate of its packets."""
 
 
-def _copy(container: Any, target: Path, creation_time: str, options: dict[str, str]) -> None:
+def _copy(
+    container: Any,
+    target: Path,
+    creation_time: str,
+    options: dict[str, str],
+    progress: Progress = None,
+) -> None:
     """Mux the packets of the first video and first supported audio stream into ``target``."""
     output: Any = av.open(os.fspath(target.absolute()), "w", format="mp4", options=options)
     try:
         output.metadata["creation_time"] = creation_time
-        _copy_packets(container, output, _add_streams(container, output))
+        _copy_packets(container, output, _add_streams(container, output), progress)
     except BaseException as err:
         with contextlib.suppress(av.FFmpegError):
             output.close()
@@ -255,13 +266,19 @@ def _copy(container: Any, target: Path, creation_time: str, options: dict[str, s
         raise _MuxerRefusedError(err) from None
 
 
-def _copy_packets(container: Any, output: Any, streams: dict[int, Any]) -> None:
+def _copy_packets(
+    container: Any, output: Any, streams: dict[int, Any], progress: Progress = None
+) -> None:
     """Copy the packets of the ``streams`` (input index -> output stream) one by one."""
-    written = 0
+    written = muxed = told = 0
     for packet in demuxed(container, streams):
         packet.stream = streams[packet.stream_index]
+        muxed += packet.size  # before the muxer takes the packet
         output.mux_one(packet)
         written += 1
+        if progress is not None and muxed - told >= PROGRESS_BYTES:
+            told = muxed
+            progress(muxed)
     if not written:
         raise MediaError(MediaProblem.UNREADABLE, {"reason": "no video packet"})
 

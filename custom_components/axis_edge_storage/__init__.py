@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
@@ -11,8 +14,14 @@ from homeassistant.helpers.typing import ConfigType
 from .actions import async_setup_actions
 from .browse.thumbnails import ThumbnailView
 from .connection import configuration_url, create_device
-from .const import CONF_EVENTS, DEFAULT_EVENTS, DOMAIN
-from .coordinator import EdgeStorageCoordinator
+from .const import (
+    CONF_EVENTS,
+    DEFAULT_EVENTS,
+    DOMAIN,
+    SETUP_SPREAD_MAX,
+    SETUP_SPREAD_PER_CAMERA,
+)
+from .coordinator import EdgeStorageCoordinator, poll_phase
 from .entity import MANUFACTURER
 from .event_stream import CameraEvents
 from .export.links import async_get_links
@@ -45,6 +54,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> bool:
     """Connect to the device, read its state, and set up the platforms."""
+    await _async_take_turn(hass, entry)
     client = create_device(hass, entry.data)
     coordinator = EdgeStorageCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
@@ -90,6 +100,30 @@ async def async_setup_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEnt
     events.async_start()
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
+
+
+async def _async_take_turn(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> None:
+    """Spread the cameras that are set up together (at start) over a short while.
+
+    Home Assistant starts every entry's set-up in the same turn of its event loop; with two
+    hundred cameras, their first steps and later their entities would all run back to back and
+    stall it. Each waits its camera's phase (see `coordinator.poll_phase`) of a window that grows
+    with the number of cameras being set up (5 ms each, at most 2 s); one camera alone does not
+    wait.
+    """
+    starting = sum(
+        other.state is ConfigEntryState.SETUP_IN_PROGRESS
+        for other in hass.config_entries.async_entries(DOMAIN)
+    )
+    if delay := setup_delay(starting, poll_phase(entry.unique_id or entry.entry_id)):
+        await asyncio.sleep(delay)
+
+
+def setup_delay(starting: int, phase: float) -> float:
+    """How long a camera at `phase` waits when `starting` cameras are being set up at once."""
+    if starting <= 1:
+        return 0.0
+    return phase * min(starting * SETUP_SPREAD_PER_CAMERA, SETUP_SPREAD_MAX)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntry) -> bool:

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.axis_edge_storage import setup_delay
+from custom_components.axis_edge_storage.const import (
+    DOMAIN,
+    SETUP_SPREAD_MAX,
+    SETUP_SPREAD_PER_CAMERA,
+)
 from custom_components.axis_edge_storage.coordinator import next_poll, poll_phase
+from tests.conftest import StartSim
 
-from .conftest import SERIAL
+from .conftest import SERIAL, entry_data
 
 
 def test_phases_are_stable_and_spread() -> None:
@@ -42,3 +51,32 @@ async def test_the_coordinator_polls_at_its_phase(
     offset = poll_phase(SERIAL) * interval
     assert (handle.when() - offset) % interval == pytest.approx(0.0, abs=1e-6)
     assert interval / 2 <= handle.when() - hass.loop.time() < interval * 1.5
+
+
+def test_setup_delay() -> None:
+    """Alone, no wait; with others, the camera's phase of 5 ms per camera, at most 2 s."""
+    assert setup_delay(1, 0.9) == 0.0
+    assert setup_delay(3, 0.5) == pytest.approx(0.5 * 3 * SETUP_SPREAD_PER_CAMERA)
+    assert setup_delay(200, 0.5) == pytest.approx(0.5)
+    assert setup_delay(10_000, 0.99) == pytest.approx(0.99 * SETUP_SPREAD_MAX)
+
+
+async def test_cameras_set_up_together_all_load(hass: HomeAssistant, start_sim: StartSim) -> None:
+    """Three cameras set up together (as at start) take turns and all load."""
+    serials = [f"ACCC8E00000{n}" for n in range(3)]
+    async with (
+        start_sim(serial=serials[0]) as first,
+        start_sim(serial=serials[1]) as second,
+        start_sim(serial=serials[2]) as third,
+    ):
+        entries = [
+            MockConfigEntry(domain=DOMAIN, title=serial, unique_id=serial, data=entry_data(sim))
+            for serial, sim in zip(serials, (first, second, third), strict=True)
+        ]
+        for entry in entries:
+            entry.add_to_hass(hass)
+        assert await async_setup_component(hass, DOMAIN, {})
+        await hass.async_block_till_done()
+        assert [entry.state for entry in entries] == [ConfigEntryState.LOADED] * 3
+        for entry in entries:
+            assert await hass.config_entries.async_unload(entry.entry_id)

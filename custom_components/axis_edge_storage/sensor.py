@@ -1,11 +1,10 @@
-"""Disk sensors: space, wear, temperature, status, storage limit, how far back; jobs, exports."""
+"""Sensors: of each disk (space, wear, temperature, status, limit, how far back) and of progress."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -26,15 +25,19 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .coordinator import EdgeStorageCoordinator, EdgeStorageData
+from .coordinator import EdgeStorageData
 from .entity import (
-    CameraEntity,
-    DiskEntity,
     DiskValueDescription,
     DiskValueEntity,
     async_follow_disks,
 )
-from .jobs import Job, JobTracker
+from .progress_sensors import (
+    EXPORT_PROGRESS,
+    JOB_SENSORS,
+    CameraJobSensor,
+    DiskJobSensor,
+    ExportProgressSensor,
+)
 from .runtime import AxisEdgeStorageConfigEntry
 from .vapix import DiskStatus, HealthReading, ReadingState
 from .vapix.model_base import KIB
@@ -152,6 +155,13 @@ class DiskHealthSensorDescription(DiskSensorDescription):
     unavailable_when_none: bool = True
 
 
+@dataclass(frozen=True, kw_only=True)
+class DiskArchiveSensorDescription(DiskSensorDescription):
+    """How far back a disk goes: read with the storage settings, where the disk answers it."""
+
+    exists_fn: Callable[[EdgeStorageData, str], bool] = _archive_exists
+
+
 DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
     DiskSizeSensorDescription(
         key="free_space",
@@ -203,28 +213,25 @@ DISK_SENSORS: tuple[DiskSensorDescription, ...] = (
         unavailable_when_none=True,
         value_fn=_limit_used,
     ),
-    DiskSensorDescription(
+    DiskArchiveSensorDescription(
         key="oldest_recording",
         translation_key="oldest_recording",
         device_class=SensorDeviceClass.TIMESTAMP,
-        exists_fn=_archive_exists,
         value_fn=_oldest,
     ),
-    DiskSensorDescription(
+    DiskArchiveSensorDescription(
         key="retention",
         translation_key="retention",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.DAYS,
         suggested_display_precision=1,
-        exists_fn=_archive_exists,
         value_fn=_retention_days,
         rewrite_every=timedelta(minutes=15),
     ),
-    DiskSensorDescription(
+    DiskArchiveSensorDescription(
         key="recordings",
         translation_key="recordings",
         state_class=SensorStateClass.MEASUREMENT,
-        exists_fn=_archive_exists,
         value_fn=_recordings,
     ),
 )
@@ -245,45 +252,6 @@ async def async_setup_entry(
             *(CameraJobSensor(coordinator, description) for description in JOB_SENSORS),
         ]
     )
-
-
-EXPORT_PROGRESS = SensorEntityDescription(
-    key="export_progress",
-    translation_key="export_progress",
-    native_unit_of_measurement=PERCENTAGE,
-    suggested_display_precision=0,
-)
-
-
-class ExportProgressSensor(CameraEntity, SensorEntity):
-    """Progress of the camera's current (or last) clip export, with the file being written.
-
-    Its value comes from the export progress coordinator (`ExportProgressCoordinator`, fed by
-    the export queue); its device, unique id and availability from the state coordinator.
-    """
-
-    def __init__(
-        self, coordinator: EdgeStorageCoordinator, description: SensorEntityDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, description)
-        self._progress = coordinator.config_entry.runtime_data.exports.progress_coordinator
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the export progress coordinator as well."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._progress.async_add_listener(self.async_write_ha_state))
-
-    @property
-    def native_value(self) -> float | None:
-        """Percent done; unknown before the first export."""
-        return self._progress.data.percent
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """The file being written and how many exports wait."""
-        progress = self._progress.data
-        return {"current_file": progress.current_file, "queued": progress.queued}
 
 
 class DiskSensor(DiskValueEntity[SensorValue], SensorEntity):
@@ -312,121 +280,3 @@ class DiskSensor(DiskValueEntity[SensorValue], SensorEntity):
         if not super().available:
             return False
         return not self.entity_description.unavailable_when_none or self.disk_value is not None
-
-
-def _job_state(job: Job | None) -> StateType:
-    return JOB_IDLE if job is None or job.done else job.action
-
-
-def _job_progress(job: Job | None) -> StateType:
-    return None if job is None else job.progress
-
-
-@dataclass(frozen=True, kw_only=True)
-class JobSensorDescription(SensorEntityDescription):
-    """A sensor of the job running on a disk (or on the camera, for jobs without a disk)."""
-
-    value_fn: Callable[[Job | None], StateType]
-    exists_fn: Callable[[EdgeStorageData, str], bool] = lambda _data, _disk: True
-
-
-JOB_IDLE = "idle"
-JOB_SENSORS: tuple[JobSensorDescription, ...] = (
-    JobSensorDescription(
-        key="job",
-        translation_key="job",
-        device_class=SensorDeviceClass.ENUM,
-        options=[
-            JOB_IDLE,
-            "format",
-            "checkdisk",
-            "repair",
-            "mount",
-            "unmount",
-            "share_test",
-            "usb_export",
-        ],
-        value_fn=_job_state,
-    ),
-    JobSensorDescription(
-        key="job_progress",
-        translation_key="job_progress",
-        native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=0,
-        value_fn=_job_progress,
-    ),
-)
-
-
-def _job_attributes(job: Job | None) -> dict[str, Any]:
-    """The running (or last) job: what a dashboard or a template wants to show."""
-    if job is None:
-        return {}
-    return {
-        "action": job.action,
-        "job_id": job.job_id,
-        "started": job.started.isoformat(),
-        "result": None if job.result is None else str(job.result),
-        "description": job.description,
-    }
-
-
-class _JobSensor(SensorEntity):
-    """A sensor whose value comes from the job coordinator (`JobTracker`).
-
-    Its device, unique id and availability come from the state coordinator (the entity base,
-    as for every camera and disk entity); it is written again on every
-    `async_set_updated_data` of the job coordinator.
-    """
-
-    entity_description: JobSensorDescription
-    _jobs: JobTracker
-    _job_disk: str | None
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the job coordinator as well."""
-        await super().async_added_to_hass()
-        self.async_on_remove(self._jobs.async_add_listener(self.async_write_ha_state))
-
-    @property
-    def _job(self) -> Job | None:
-        return self._jobs.data.job_for(self._job_disk)
-
-    @property
-    def native_value(self) -> StateType:
-        """The job's action (idle when none runs), or its progress."""
-        return self.entity_description.value_fn(self._job)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """The running or last job."""
-        return _job_attributes(self._job)
-
-
-class DiskJobSensor(_JobSensor, DiskEntity):
-    """The job running on one disk: its action, or its progress in %."""
-
-    def __init__(
-        self, coordinator: EdgeStorageCoordinator, disk_id: str, description: JobSensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, disk_id, description)
-        self._jobs = coordinator.config_entry.runtime_data.jobs
-        self._job_disk = disk_id
-
-
-class CameraJobSensor(_JobSensor, CameraEntity):
-    """A camera job that concerns no disk (a test of a share that is not bound).
-
-    Rarely useful (disk jobs show on the disk's own sensors): disabled by default.
-    """
-
-    _attr_entity_registry_enabled_default = False
-
-    def __init__(
-        self, coordinator: EdgeStorageCoordinator, description: JobSensorDescription
-    ) -> None:
-        """Describe the sensor."""
-        super().__init__(coordinator, description)
-        self._jobs = coordinator.config_entry.runtime_data.jobs
-        self._job_disk = None

@@ -175,32 +175,41 @@ class Pipe:
     def _skip(self) -> bool:
         return self.aborted or self.error is not None
 
-    def _hash_run(self) -> None:
-        """Hash each block, then pass it to the write thread (BLOCKING: a thread's job)."""
-        while (block := self._to_hash.get()) is not None:
+    def _stage(
+        self,
+        source: queue.SimpleQueue[_Block | None],
+        work: Callable[[Sequence[memoryview]], object],
+        then: Callable[[_Block], None],
+    ) -> None:
+        """One thread of the pipeline (BLOCKING: a thread's job).
+
+        `work` on each block unless the download failed, then `then`, until the end.
+        """
+        while (block := source.get()) is not None:
             if not self._skip():
                 try:
-                    self._part_file.hash([block.view[: block.filled]])
+                    work([block.view[: block.filled]])
                 except Exception as err:  # noqa: BLE001 (handed to the event loop)
                     self.error = err
-            self._to_write.put(block)
+            then(block)
+
+    def _hash_run(self) -> None:
+        """Hash each block, then pass it to the write thread."""
+        self._stage(self._to_hash, self._part_file.hash, self._to_write.put)
         self._to_write.put(None)
 
     def _write_run(self) -> None:
-        """Write each block, then free it (BLOCKING: a thread's job)."""
-        while (block := self._to_write.get()) is not None:
-            if not self._skip():
-                try:
-                    self._part_file.write([block.view[: block.filled]])
-                except Exception as err:  # noqa: BLE001 (handed to the event loop)
-                    self.error = err
-            block.filled = 0
-            with self._lock:
-                self._free.append(block)
-                room, self._room = self._room, None
-            if room is not None:
-                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
-                    self._loop.call_soon_threadsafe(_wake, room)
+        """Write each block, then free it."""
+        self._stage(self._to_write, self._part_file.write, self._release)
+
+    def _release(self, block: _Block) -> None:
+        block.filled = 0
+        with self._lock:
+            self._free.append(block)
+            room, self._room = self._room, None
+        if room is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                self._loop.call_soon_threadsafe(_wake, room)
 
 
 def _wake(room: asyncio.Future[None]) -> None:

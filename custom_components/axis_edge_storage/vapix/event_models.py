@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from .xml import to_bool
+
 #: A text message longer than this is not parsed (a notification is well under 2 KiB).
 MAX_MESSAGE_CHARS = 64 * 1024
 #: At most this many data fields are kept per event, each key and value cut to this length.
@@ -23,9 +25,6 @@ MAX_DATA_FIELDS = 16
 MAX_FIELD_CHARS = 256
 # Milliseconds since the epoch beyond year 9999 are not a time.
 _MAX_MS = 253402300799999
-
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 class EventTopic(StrEnum):
@@ -139,13 +138,7 @@ def parse_bool(value: object) -> bool | None:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-    return None
+    return to_bool(value) if isinstance(value, str) else None
 
 
 def parse_timestamp(value: object) -> datetime | None:

@@ -58,19 +58,30 @@ class _RssSampler(threading.Thread):
 
 
 class _StallMeter:
-    """A task that wakes every 10 ms; the largest lateness is the longest loop stall."""
+    """A task that wakes every 10 ms: the longest stretch the event loop's thread spent busy.
+
+    `longest` is the lateness of a wakeup, counted only while the loop's thread used the CPU
+    (`time.thread_time`): what the loop ran without letting the meter in. Time the operating
+    system gave the CPU to another process (the other test worker, on two cores) is not a stall
+    of this loop: the plain lateness is `longest_wall`, reported, not judged. A loop blocked
+    without using the CPU (a blocking call) is caught by the test harness itself, which refuses
+    blocking calls in the event loop.
+    """
 
     def __init__(self) -> None:
         self.longest = 0.0
+        self.longest_wall = 0.0
         self.ticks = 0
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            before = loop.time()
+            before, cpu_before = loop.time(), time.thread_time()
             await asyncio.sleep(0.01)
-            self.longest = max(self.longest, loop.time() - before - 0.01)
+            late = loop.time() - before - 0.01
+            self.longest_wall = max(self.longest_wall, late)
+            self.longest = max(self.longest, min(late, time.thread_time() - cpu_before))
             self.ticks += 1
 
     def start(self) -> None:
@@ -139,7 +150,10 @@ async def test_broken_answers_never_stall_home_assistant(  # noqa: PLR0917
         growth = sampler.stop()
 
     assert state_of(hass, f"sensor.{SD}_status") == STATE_UNAVAILABLE
-    assert meter.longest < MAX_STALL, f"the loop stalled {meter.longest * 1000:.0f} ms"
+    assert meter.longest < MAX_STALL, (
+        f"the loop stalled {meter.longest * 1000:.0f} ms "
+        f"({meter.longest_wall * 1000:.0f} ms late by the wall clock)"
+    )
     assert growth < MAX_GROWTH, f"the process grew by {growth / 2**20:.1f} MiB"
     assert elapsed < 15, f"the refresh took {elapsed:.1f} s"
     assert answers >= 1

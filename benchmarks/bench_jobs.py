@@ -62,33 +62,21 @@ from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
-from unittest.mock import patch
 
 import aiohttp
-from aiohttp.resolver import AsyncResolver
-from homeassistant import loader
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_PORT,
-    CONF_SCAN_INTERVAL,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
-)
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import frame
 from homeassistant.runner import HassEventLoopPolicy
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
-    async_test_home_assistant,
 )
 from yarl import URL
 
-from benchmarks.bench_integration import percentile
-from benchmarks.simproc import simulator
+from benchmarks.bench_integration import entry_for, percentile
+from benchmarks.hass_harness import home_assistant
+from benchmarks.simproc import Camera, simulator
 
 # Spelled out rather than imported: the integration is first imported by Home Assistant's loader
 # during setup, as it is in a real Home Assistant.
@@ -231,23 +219,11 @@ class Listener:
 
 
 def _entry(url: str, scan_interval: int) -> MockConfigEntry:
-    """A config entry for the simulated camera (data as the config flow makes it)."""
+    """The camera's entry, polling alone (`bench_integration.entry_for`): the idle requests
+    measured are the poll's, at the scan interval."""
     base = URL(url)
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"AXIS P3265-LVE ({SERIAL})",
-        unique_id=SERIAL,
-        data={
-            CONF_HOST: base.host,
-            CONF_PORT: base.port,
-            CONF_PROTOCOL: "http",
-            CONF_VERIFY_SSL: False,
-            CONF_USERNAME: "root",
-            CONF_PASSWORD: "pass",
-        },
-        options={CONF_SCAN_INTERVAL: scan_interval},
-        version=1,
-    )
+    camera = Camera(serial=SERIAL, port=base.port or 80, url=url)
+    return entry_for(camera, scan_interval)
 
 
 async def run_job(
@@ -398,21 +374,9 @@ async def bench(hass: HomeAssistant, url: str, args: argparse.Namespace) -> Resu
 
 
 async def run(url: str, args: argparse.Namespace) -> Results:
-    """One Home Assistant in this process (as in `benchmarks.bench_integration`)."""
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-hass-") as config_dir,
-        patch(
-            "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=AsyncResolver(),
-        ),
-    ):
-        async with async_test_home_assistant(config_dir=config_dir) as hass:
-            frame.async_setup(hass)
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
-            try:
-                return await bench(hass, url, args)
-            finally:
-                await hass.async_stop(force=True)
+    """One Home Assistant in this process (`benchmarks.hass_harness`)."""
+    async with home_assistant() as hass:
+        return await bench(hass, url, args)
 
 
 # -- the report ----------------------------------------------------------------------------------

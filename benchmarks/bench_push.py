@@ -26,29 +26,18 @@ from typing import Any
 
 import aiohttp
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_PORT,
-    CONF_SCAN_INTERVAL,
-    CONF_USERNAME,
-    CONF_VERIFY_SSL,
-)
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.runner import HassEventLoopPolicy
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
-    MockConfigEntry,
-)
 
+from benchmarks.bench_integration import entry_for
 from benchmarks.hass_harness import home_assistant
-from benchmarks.simproc import simulator
+from benchmarks.simproc import Camera, simulator
 
 DOMAIN = "axis_edge_storage"
 SERIAL = "ACCC8E012345"
 CAMERA = "binary_sensor.axis_p3265_lve_accc8e012345"
 SD = "SD_DISK"
-CONF_PROTOCOL = "protocol"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,26 +95,6 @@ class Results:
         return [value for values in self.latencies.values() for value in values]
 
 
-def entry_for(url: str) -> MockConfigEntry:
-    """The camera's entry: polled hourly, its event stream on (the default)."""
-    port = int(url.rsplit(":", 1)[1])
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=f"AXIS P3265-LVE ({SERIAL})",
-        unique_id=SERIAL,
-        data={
-            CONF_HOST: "127.0.0.1",
-            CONF_PORT: port,
-            CONF_PROTOCOL: "http",
-            CONF_VERIFY_SSL: False,
-            CONF_USERNAME: "root",
-            CONF_PASSWORD: "pass",
-        },
-        options={CONF_SCAN_INTERVAL: 3600},
-        version=1,
-    )
-
-
 async def _until(hass: HomeAssistant, entity_id: str, state: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while (found := hass.states.get(entity_id)) is None or found.state != state:
@@ -137,7 +106,8 @@ async def _until(hass: HomeAssistant, entity_id: str, state: str, timeout: float
 async def bench(hass: HomeAssistant, url: str, rounds: int, timeout: float) -> Results:
     """Set the camera up, wait for its stream, make the changes; the latencies."""
     results = Results()
-    entry = entry_for(url)
+    port = int(url.rsplit(":", 1)[1])
+    entry = entry_for(Camera(serial=SERIAL, port=port, url=url), 3600, events=True)
     entry.add_to_hass(hass)
     assert await async_setup_component(hass, DOMAIN, {})
     await hass.async_block_till_done()

@@ -66,6 +66,16 @@ async def poll(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+async def stop_and_start_recording(
+    hass: HomeAssistant, entry: MockConfigEntry, sim: Simulator
+) -> None:
+    """The camera stops recording, then records to the SD card again; a poll after each."""
+    sim.stop_recording()
+    await poll(hass, entry)
+    sim.start_recording(SD)
+    await poll(hass, entry)
+
+
 async def test_triggers_listed_per_device(hass: HomeAssistant, loaded: MockConfigEntry) -> None:
     """A camera offers its triggers, a disk its own; names come from the translations."""
     for device, expected in (
@@ -95,10 +105,7 @@ async def test_disk_triggers_fire_automations(
     assert ran == ["storage_alert_on", "storage_alert_off"]
 
     ran.clear()
-    sim.stop_recording()
-    await poll(hass, loaded)
-    sim.start_recording(SD)
-    await poll(hass, loaded)
+    await stop_and_start_recording(hass, loaded, sim)
     assert ran == ["recording_stopped", "recording_started"]
 
     # A read-only card is a problem, and the camera stops recording to it.
@@ -124,10 +131,7 @@ async def test_camera_triggers_fire_automations(
     camera = device_id(hass)
     ran = await automations(hass, [(camera, kind) for kind in CAMERA_TRIGGERS])
 
-    sim.stop_recording()
-    await poll(hass, loaded)
-    sim.start_recording(SD)
-    await poll(hass, loaded)
+    await stop_and_start_recording(hass, loaded, sim)
     assert ran == ["recording_stopped", "recording_started"]
 
     ran.clear()

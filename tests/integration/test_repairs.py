@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -111,13 +110,27 @@ async def test_unload_removes_the_issues(
     assert list(issues(hass)) == ["disk_worn"]
 
 
-async def _flow(
-    client: Any, path: str, payload: dict[str, Any], check: Callable[[int], bool]
-) -> dict[str, Any]:
+async def _flow(client: Any, path: str, payload: dict[str, Any]) -> dict[str, Any]:
     response = await client.post(path, json=payload)
-    assert check(response.status), await response.text()
+    assert response.status == HTTPStatus.OK, await response.text()
     result: dict[str, Any] = await response.json()
     return result
+
+
+async def _start_cleanup_fix(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    entry: MockConfigEntry,
+    sim: Simulator,
+) -> tuple[Any, dict[str, Any]]:
+    """Fill the card with cleanup off, then open the issue's fix flow as the frontend does."""
+    assert await async_setup_component(hass, "repairs", {})
+    sim.patch_disk(SD, storage_limit=1, cleanuppolicy="none")
+    await poll(hass, entry)
+    ident = issue_id(entry.entry_id, "full_no_cleanup", SD)
+    client = await hass_client()
+    form = await _flow(client, "/api/repairs/issues/fix", {"handler": DOMAIN, "issue_id": ident})
+    return client, form
 
 
 async def test_cleanup_fix_flow_end_to_end(
@@ -127,19 +140,11 @@ async def test_cleanup_fix_flow_end_to_end(
     sim: Simulator,
 ) -> None:
     """Through the repairs API, as the frontend does: FIFO cleanup set, the issue cleared."""
-    assert await async_setup_component(hass, "repairs", {})
-    sim.patch_disk(SD, storage_limit=1, cleanuppolicy="none")
-    await poll(hass, init_integration)
-    ident = issue_id(init_integration.entry_id, "full_no_cleanup", SD)
-    client = await hass_client()
-    ok: Callable[[int], bool] = lambda status: status == HTTPStatus.OK  # noqa: E731
-    form = await _flow(
-        client, "/api/repairs/issues/fix", {"handler": DOMAIN, "issue_id": ident}, ok
-    )
+    client, form = await _start_cleanup_fix(hass, hass_client, init_integration, sim)
     assert form["type"] == "form"
     assert form["step_id"] == "confirm"
     assert form["description_placeholders"]["disk"] == "SD card"
-    done = await _flow(client, f"/api/repairs/issues/fix/{form['flow_id']}", {}, ok)
+    done = await _flow(client, f"/api/repairs/issues/fix/{form['flow_id']}", {})
     assert done["type"] == "create_entry"
     assert sim.state.disks[SD].cleanuppolicy == "fifo"
     await hass.async_block_till_done()
@@ -153,17 +158,9 @@ async def test_cleanup_fix_flow_refused_by_the_camera(
     sim: Simulator,
 ) -> None:
     """The camera refuses: the form again with its reason; the issue stays."""
-    assert await async_setup_component(hass, "repairs", {})
-    sim.patch_disk(SD, storage_limit=1, cleanuppolicy="none")
-    await poll(hass, init_integration)
-    ident = issue_id(init_integration.entry_id, "full_no_cleanup", SD)
-    client = await hass_client()
-    ok: Callable[[int], bool] = lambda status: status == HTTPStatus.OK  # noqa: E731
-    form = await _flow(
-        client, "/api/repairs/issues/fix", {"handler": DOMAIN, "issue_id": ident}, ok
-    )
+    client, form = await _start_cleanup_fix(hass, hass_client, init_integration, sim)
     sim.faults.add("device_error", path="disks/properties/", code=10)
-    again = await _flow(client, f"/api/repairs/issues/fix/{form['flow_id']}", {}, ok)
+    again = await _flow(client, f"/api/repairs/issues/fix/{form['flow_id']}", {})
     assert again["type"] == "form"
     assert again["errors"] == {"base": "cleanup_failed"}
     assert sim.state.disks[SD].cleanuppolicy == "none"

@@ -48,7 +48,6 @@ import asyncio
 import contextlib
 import cProfile
 import hashlib
-import logging
 import os
 import pstats
 import resource
@@ -74,7 +73,7 @@ from yarl import URL
 
 from benchmarks.bench_client import GIB, _plan_export
 from benchmarks.bench_integration import StallMonitor, entry_for
-from benchmarks.hass_harness import home_assistant
+from benchmarks.hass_harness import home_assistant, quiet_logging
 from benchmarks.simproc import ROOT, Camera, simulator
 
 DOMAIN = "axis_edge_storage"
@@ -747,9 +746,7 @@ def main() -> None:
         help="a paced transfer lasts about this long (its size follows the bandwidth)",
     )
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
-    logging.getLogger("aiohttp_fast_zlib").setLevel(logging.ERROR)
+    quiet_logging()
 
     CACHE.mkdir(exist_ok=True)
     uptime = [_uptime()]

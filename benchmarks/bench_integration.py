@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import logging
 import os
 import pstats
 import tempfile
@@ -54,7 +53,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     MockConfigEntry,
 )
 
-from benchmarks.hass_harness import home_assistant
+from benchmarks.hass_harness import home_assistant, quiet_logging
 from benchmarks.integration_report import (
     Results,
     percentile,  # noqa: F401 - bench_jobs imports it here
@@ -265,10 +264,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     plan = Plan(args.cycles, args.warmup, args.profile_cycles, args.timers, args.interval)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # The custom-integration warning is expected here.
-    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
-    logging.getLogger("aiohttp_fast_zlib").setLevel(logging.ERROR)
+    quiet_logging()
 
     with (
         tempfile.TemporaryDirectory(prefix="bench-sim-") as cache,

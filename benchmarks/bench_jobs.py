@@ -51,7 +51,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import statistics
 import tempfile
@@ -75,7 +74,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from yarl import URL
 
 from benchmarks.bench_integration import entry_for, percentile
-from benchmarks.hass_harness import home_assistant
+from benchmarks.hass_harness import home_assistant, quiet_logging
 from benchmarks.simproc import Camera, simulator
 
 # Spelled out rather than imported: the integration is first imported by Home Assistant's loader
@@ -513,9 +512,7 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=60.0, help="idle window (s)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the report")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
-    logging.getLogger("aiohttp_fast_zlib").setLevel(logging.ERROR)
+    quiet_logging()
 
     with (
         tempfile.TemporaryDirectory(prefix="bench-sim-") as cache,

@@ -51,7 +51,6 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
-import logging
 import os
 import shutil
 import statistics
@@ -83,7 +82,7 @@ from benchmarks.bench_export import (
     capture_export_urls,
     curl,
 )
-from benchmarks.hass_harness import home_assistant
+from benchmarks.hass_harness import home_assistant, quiet_logging
 from benchmarks.simproc import simulator
 from custom_components.axis_edge_storage import media
 from custom_components.axis_edge_storage.media.remux import estimate_packets
@@ -558,9 +557,7 @@ def main() -> None:
     parser.add_argument("--file-rounds", type=int, default=3, help="rounds of the file alone")
     parser.add_argument("--no-stages", action="store_true", help="skip the instrumented export")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
-    logging.getLogger("aiohttp_fast_zlib").setLevel(logging.ERROR)
+    quiet_logging()
     CACHE.mkdir(exist_ok=True)
     uptime = [_uptime()]
     with (

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import statistics
 import tempfile
@@ -31,7 +30,7 @@ from homeassistant.runner import HassEventLoopPolicy
 from homeassistant.setup import async_setup_component
 
 from benchmarks.bench_integration import entry_for
-from benchmarks.hass_harness import home_assistant
+from benchmarks.hass_harness import home_assistant, quiet_logging
 from benchmarks.simproc import Camera, simulator
 
 DOMAIN = "axis_edge_storage"
@@ -187,9 +186,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="rounds of the 6 changes")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds a change may take")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
-    logging.getLogger("aiohttp_fast_zlib").setLevel(logging.ERROR)
+    quiet_logging()
     with (
         tempfile.TemporaryDirectory(prefix="bench-sim-") as cache,
         simulator(cache_dir=Path(cache)) as url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,3 +38,14 @@ async def home_assistant() -> AsyncIterator[HomeAssistant]:
                 yield hass
             finally:
                 await hass.async_stop(force=True)
+
+
+def quiet_logging() -> None:
+    """Warnings and errors only, without the two that every benchmark run expects.
+
+    The custom-integration warning of Home Assistant's loader, and aiohttp's note that no
+    faster zlib is installed.
+    """
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
+    logging.getLogger("aiohttp_fast_zlib").setLevel(logging.ERROR)

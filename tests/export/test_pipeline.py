@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from homeassistant.core import HomeAssistant
@@ -82,7 +83,7 @@ async def test_a_failed_write_is_raised_in_the_loop_and_the_rest_skipped(
     with pytest.raises(LowSpaceError):
         await feed()
     pipe.abort()
-    await hass.async_block_till_done()
+    await asyncio.wait_for(pipe.ended(), 5)
     assert part_file.size == 100  # only the first batch was written
     part_file.discard()
     assert list(tmp_path.iterdir()) == []
@@ -98,8 +99,38 @@ async def test_abort_skips_what_the_threads_have_not_taken(
         await pipe.put([b"x" * 10])
     pipe.abort()
     part_file.go.set()
-    await hass.async_block_till_done()
+    await asyncio.wait_for(pipe.ended(), 5)
     assert len(part_file.batches) <= 1  # at most the write already running
+    part_file.discard()
+
+
+async def test_abort_ends_the_write_thread_when_the_hash_thread_never_ran(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    """Home Assistant stopping cancels executor jobs not yet started: no thread is left waiting.
+
+    Before, the write thread waited for the end the hash thread passes on, for ever.
+    """
+    part_file = PartFile(tmp_path, "clip", ".mkv")
+    part_file.open()
+    run = hass.async_add_executor_job
+
+    def never_the_hash(target: Any, *args: Any) -> asyncio.Future[Any]:
+        if getattr(target, "__name__", "") != "_hash_run":
+            return run(target, *args)
+        cancelled: asyncio.Future[Any] = hass.loop.create_future()
+        cancelled.cancel()
+        return cancelled
+
+    with patch.object(hass, "async_add_executor_job", never_the_hash):
+        pipe = Pipe(hass, part_file)
+    await pipe.put([b"x" * 10])
+    pipe.abort()
+    try:
+        await asyncio.wait_for(pipe.ended(), 5)
+    finally:
+        pipe._to_write.put(None)  # frees the thread if the test fails
+    assert part_file.size == 0
     part_file.discard()
 
 

@@ -163,9 +163,19 @@ class Pipe:
         self._raise_error()
 
     def abort(self) -> None:
-        """Stop both threads without waiting; the blocks not yet taken are skipped."""
+        """Stop both threads without waiting; the blocks not yet taken are skipped.
+
+        The write thread is told to end too, not only through the hash thread: Home Assistant
+        stopping cancels an executor job that has not started yet, and a write thread waiting
+        for a hash thread that never ran would hold its executor thread for ever.
+        """
         self.aborted = True
         self._close()
+        self._to_write.put(None)
+
+    async def ended(self) -> None:
+        """Wait until both threads have ended (or were cancelled before they started)."""
+        await asyncio.gather(*self._done, return_exceptions=True)
 
     def _close(self) -> None:
         if not self._closed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
@@ -351,3 +352,28 @@ async def test_result_types(sim: Simulator, exporter: ClipExporter) -> None:
     assert result.files[0].start.tzinfo is not None
     assert result.files[0].start.utcoffset() == timedelta(0)
     assert result.files[0].start.astimezone(UTC) == result.files[0].start
+
+
+async def test_export_as_an_event_recording_begins(sim: Simulator, exporter: ClipExporter) -> None:
+    """An alarm's automation exports the last minute as the event recording starts.
+
+    The share holds only event recordings; the newest began within the camera's current
+    second and holds no video yet (the camera would refuse it, error 150): it is not asked
+    for, and the minute before it is exported.
+    """
+    sim.patch_disk("NetworkShare", status="OK")
+    now = sim.state.now()
+    earlier = sim.state.add_recording(
+        "NetworkShare",
+        now - timedelta(seconds=50),
+        now - timedelta(seconds=20),
+        recordingtype="triggered",
+    )
+    while sim.state.now().microsecond > 300_000:  # the export ends within this second
+        await asyncio.sleep(0.02)
+    sim.state.add_recording("NetworkShare", sim.state.now(), None, recordingtype="triggered")
+    end = dt_util.utcnow()
+    result = await exporter.async_export(
+        ExportRequest(format=MKV, start=end - timedelta(minutes=1), end=end, disk_id="NetworkShare")
+    )
+    assert [f.recording_id for f in result.files] == [earlier.recordingid]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
@@ -105,3 +106,47 @@ async def test_usb_export_bad_ranges(
             end=now + timedelta(seconds=shift["end"]),
         )
     assert info.value.translation_key == key
+
+
+async def test_usb_export_as_a_recording_begins(hass: HomeAssistant, start_sim: StartSim) -> None:
+    """An alarm's automation exports the last minute as the event recording starts.
+
+    The camera holds no video of a recording begun within its current second (it refuses
+    the range, error 150); that recording is left out and the rest is exported. Before,
+    the whole action failed with a device error after the first recording's job had run.
+    """
+    async with start_sim(job_speed=200) as sim:
+        device_id = await _setup(hass, sim)
+        while sim.state.now().microsecond > 300_000:  # the call ends within this second
+            await asyncio.sleep(0.02)
+        begun = sim.state.add_recording(
+            "SD_DISK", sim.state.now(), None, recordingtype="triggered", eventid="alarm"
+        )
+        now = dt_util.now()
+        response = await _call(hass, device_id=device_id, start=now - timedelta(minutes=1), end=now)
+    assert response["ok"] is True
+    assert response["jobs"]
+    assert begun.recordingid not in {job["recording_id"] for job in response["jobs"]}
+
+
+async def test_usb_export_of_only_a_recording_just_begun(
+    hass: HomeAssistant, start_sim: StartSim
+) -> None:
+    """Nothing to write yet: the translated 'no recording' refusal, not an empty success."""
+    async with start_sim(job_speed=200) as sim:
+        sim.patch_disk("NetworkShare", status="OK")
+        device_id = await _setup(hass, sim)
+        while sim.state.now().microsecond > 300_000:
+            await asyncio.sleep(0.02)
+        sim.state.add_recording("NetworkShare", sim.state.now(), None, recordingtype="triggered")
+        now = dt_util.now()
+        with pytest.raises(ServiceValidationError) as info:
+            await _call(
+                hass,
+                device_id=device_id,
+                disk_id="NetworkShare",
+                start=now - timedelta(minutes=1),
+                end=now,
+            )
+        assert info.value.translation_key == "no_recording"
+        assert not sim.state.usb_jobs

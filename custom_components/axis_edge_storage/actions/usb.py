@@ -10,6 +10,7 @@ device id.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,9 +24,20 @@ from ..device_errors import usb_export_error
 from ..export.errors import ExportError
 from ..export.plan import check_range, range_placeholders
 from ..jobs import Job, JobKind, JobResult, JobTracker
-from ..vapix import AxisEdgeStorage, Recording, RecordingStatus, VapixError
+from ..vapix import (
+    AxisEdgeStorage,
+    Recording,
+    RecordingStatus,
+    VapixError,
+    VapixRequestError,
+)
 
 DEFAULT_TIMEOUT = 1800.0
+#: The camera's answer to a start at or after a recording's end: for an ongoing recording,
+#: it began within the camera's current second and has no video to export yet.
+NOT_RECORDED_YET = 150
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +104,11 @@ async def async_export_to_usb(
         async with asyncio.timeout(request.timeout):
             for recording in recordings:
                 # One USB job at a time (the device refuses more): sequential on purpose.
-                results.append(  # noqa: PERF401
-                    await _async_one(
-                        jobs, device, recording, start=start, end=end, password=request.password
-                    )
+                result = await _async_one(
+                    jobs, device, recording, start=start, end=end, password=request.password
                 )
+                if result is not None:
+                    results.append(result)
     except TimeoutError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
@@ -105,6 +117,12 @@ async def async_export_to_usb(
         ) from err
     except VapixError as err:
         raise usb_export_error(err) from err
+    if not results:  # only a recording that has no video yet
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_recording",
+            translation_placeholders=range_placeholders(start, end),
+        )
     response = {
         "device_id": device_id,
         "ok": all(job["ok"] for job in results),
@@ -122,19 +140,28 @@ async def _async_one(
     start: datetime,
     end: datetime,
     password: str | None,
-) -> dict[str, Any]:
-    """Export one recording's share of the range and wait for its job to end."""
+) -> dict[str, Any] | None:
+    """Export one recording's share of the range and wait for its job to end.
+
+    None: the recording began within the camera's current second and holds no video yet.
+    """
     ongoing = recording.status is RecordingStatus.RECORDING or recording.stop is None
     part_start = max(start, recording.start or start)
     part_stop = end if ongoing or recording.stop is None else min(end, recording.stop)
-    started = await device.exports.export_to_external(
-        recording.recording_id,
-        recording.disk_id,
-        start=part_start,
-        stop=part_stop,
-        password=password,
-        encryption_format="zip-aes256" if password else None,
-    )
+    try:
+        started = await device.exports.export_to_external(
+            recording.recording_id,
+            recording.disk_id,
+            start=part_start,
+            stop=part_stop,
+            password=password,
+            encryption_format="zip-aes256" if password else None,
+        )
+    except VapixRequestError as err:
+        if ongoing and err.code == NOT_RECORDED_YET:
+            _LOGGER.debug("Recording %s has no video yet; left out", recording.recording_id)
+            return None
+        raise
     job = await jobs.async_follow(
         Job(
             kind=JobKind.USB_EXPORT,

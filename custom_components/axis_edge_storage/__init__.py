@@ -108,7 +108,8 @@ async def _async_take_turn(hass: HomeAssistant, entry: AxisEdgeStorageConfigEntr
     Home Assistant starts every entry's set-up in the same turn of its event loop; with two
     hundred cameras, their first steps and later their entities would all run back to back and
     stall it. Each waits its camera's phase (see `coordinator.poll_phase`) of a window that grows
-    with the number of cameras being set up (5 ms each, at most 2 s); one camera alone does not
+    with the number of cameras being set up (15 ms each, at most 4 s: a camera's set-up costs
+    about 9 ms of the loop, so the window is wider than the work); one camera alone does not
     wait.
     """
     starting = sum(

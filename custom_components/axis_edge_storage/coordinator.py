@@ -325,8 +325,13 @@ def poll_phase(key: str) -> float:
 
 
 def next_poll(now: float, interval: float, phase: float) -> float:
-    """The first time at `phase` of the interval that is at least half an interval away."""
-    offset = phase * interval
+    """The first time at `phase` of the interval that is at least half an interval away.
+
+    The place is rounded down to a whole second: the cameras that share a second poll
+    together, so their requests and answers share the event loop's wakeups (a refresh alone
+    pays for its own), while the seconds of the interval share the cameras out.
+    """
+    offset = math.floor(phase * interval)
     periods = math.ceil((now + interval / 2 - offset) / interval)
     return periods * interval + offset
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -34,10 +36,21 @@ def test_phases_are_stable_and_spread() -> None:
 
 @pytest.mark.parametrize("now", [0.0, 12.3, 1000.7, 7.5, 22.5])
 def test_next_poll_is_on_the_phase(now: float) -> None:
-    """The next poll is at the camera's phase, half an interval to one and a half away."""
-    when = next_poll(now, 30.0, 0.25)
+    """The next poll is at the camera's second, half an interval to one and a half away."""
+    when = next_poll(now, 30.0, 0.25)  # 7.5 s into the interval: its second 7
     assert 15.0 <= when - now < 45.0
-    assert (when - 7.5) % 30.0 == pytest.approx(0.0, abs=1e-9)
+    assert (when - 7.0) % 30.0 == pytest.approx(0.0, abs=1e-9)
+
+
+def test_cameras_of_one_second_poll_together() -> None:
+    """Cameras whose places share a second poll at the same moment (one wakeup of the loop).
+
+    With 200 cameras at 30 s, about seven poll in each second of the interval.
+    """
+    assert next_poll(100.0, 30.0, 0.40) == next_poll(100.0, 30.0, 0.41)  # 12.0 s and 12.3 s
+    assert next_poll(100.0, 30.0, 0.40) != next_poll(100.0, 30.0, 0.44)  # 13.2 s
+    seconds = {next_poll(0.0, 30.0, poll_phase(f"ACCC8E0000{n:02d}")) % 30.0 for n in range(200)}
+    assert len(seconds) == 30
 
 
 async def test_the_coordinator_polls_at_its_phase(
@@ -48,16 +61,16 @@ async def test_the_coordinator_polls_at_its_phase(
     await coordinator.async_refresh()
     interval = coordinator.update_interval.total_seconds()
     handle = coordinator._unsub_refresh.__self__  # the event loop's timer
-    offset = poll_phase(SERIAL) * interval
+    offset = math.floor(poll_phase(SERIAL) * interval)
     assert (handle.when() - offset) % interval == pytest.approx(0.0, abs=1e-6)
     assert interval / 2 <= handle.when() - hass.loop.time() < interval * 1.5
 
 
 def test_setup_delay() -> None:
-    """Alone, no wait; with others, the camera's phase of 5 ms per camera, at most 2 s."""
+    """Alone, no wait; with others, the camera's phase of 15 ms per camera, at most 4 s."""
     assert setup_delay(1, 0.9) == 0.0
     assert setup_delay(3, 0.5) == pytest.approx(0.5 * 3 * SETUP_SPREAD_PER_CAMERA)
-    assert setup_delay(200, 0.5) == pytest.approx(0.5)
+    assert setup_delay(200, 0.5) == pytest.approx(1.5)
     assert setup_delay(10_000, 0.99) == pytest.approx(0.99 * SETUP_SPREAD_MAX)
 
 

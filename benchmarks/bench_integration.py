@@ -56,6 +56,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 from benchmarks.hass_harness import home_assistant, quiet_logging
 from benchmarks.integration_report import (
     Results,
+    gc_text,
     percentile,  # noqa: F401 - bench_jobs imports it here
     report,
     report_setup,
@@ -274,7 +275,7 @@ def main() -> None:
         results, stats = runner.run(run(the_fleet, plan))
     report_setup(results)
     if results.window is not None:
-        stall = stall_text(results.window.stall)
+        stall = f"{stall_text(results.window.stall)}\n{'':31s}{gc_text(results.window.stall)}"
         report_window(results.window, results.cameras, stall)
         if stats is not None:
             report_profile(stats, 0, results.window.refreshes)

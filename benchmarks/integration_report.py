@@ -57,6 +57,21 @@ def stall_text(stall: Stall) -> str:
     )
 
 
+def gc_text(stall: Stall) -> str:
+    """The stall less the garbage collections in it, and the longest collection."""
+    if stall.longest_gc_generation < 0:
+        return f"no garbage collection; {_ms(stall.worst_without_gc)} without one"
+    full = (
+        f", a full one over the process's {stall.objects} objects"
+        if stall.longest_gc_generation == 2
+        else ""
+    )
+    return (
+        f"{_ms(stall.worst_without_gc)} less the garbage collections in it; the longest "
+        f"collection {_ms(stall.longest_gc)} (generation {stall.longest_gc_generation}{full})"
+    )
+
+
 def report_setup(results: Results) -> None:
     """Print the machine, the setup of the entries and the loop's stalls while idle and then."""
     print(
@@ -73,6 +88,7 @@ def report_setup(results: Results) -> None:
             f"{_ms(results.setup_seconds)} wall, {_ms(results.setup_cpu)} CPU",
         ),
         ("longest loop stall, setup", stall_text(results.setup_stall)),
+        ("", gc_text(results.setup_stall)),
         ("longest loop stall, idle", f"{_ms(results.idle_stall.worst)} (1 s before setup)"),
     ]
     for name, value in rows:
@@ -133,6 +149,7 @@ def report(results: Results, interval: float) -> None:
         rows.append(("simulators' CPU per refresh", fleet_cpu))
     rows += [
         ("longest loop stall, cycles", stall_text(results.cycle_stall)),
+        ("", gc_text(results.cycle_stall)),
         ("failed refreshes", str(results.failed_refreshes)),
         ("HTTP requests per refresh", requests),
     ]

@@ -12,7 +12,7 @@ import asyncio
 import gc
 import time
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +84,8 @@ class StallMonitor:
         """What was seen since the last take."""
         longest, generation = self._collections.take()
         stall, self._stall = self._stall, Stall()
-        return Stall(
-            worst=stall.worst,
-            worst_cpu=stall.worst_cpu,
-            wakeups=stall.wakeups,
-            over_50ms=stall.over_50ms,
-            worst_without_gc=stall.worst_without_gc,
+        return replace(
+            stall,
             longest_gc=longest,
             longest_gc_generation=generation,
             objects=len(gc.get_objects()) if generation == 2 else 0,

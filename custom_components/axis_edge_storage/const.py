@@ -45,7 +45,7 @@ EVENT_STORAGE_CHANGED: Final = f"{DOMAIN}_storage_changed"
 
 # While the camera's event stream is up, polling only guards against a missed event.
 PUSH_SAFETY_INTERVAL: Final = timedelta(minutes=10)
-# Cameras set up together (at start) are spread over 5 ms each, at most 2 s.
+# Cameras set up together (at start) are spread over 15 ms each, at most 4 s.
 SETUP_SPREAD_PER_CAMERA: Final = 0.015
 SETUP_SPREAD_MAX: Final = 4.0
 # Events within this many seconds are confirmed by one refresh.

@@ -115,9 +115,9 @@ async def test_usb_export_as_a_recording_begins(hass: HomeAssistant, start_sim: 
     the range, error 150); that recording is left out and the rest is exported. Before,
     the whole action failed with a device error after the first recording's job had run.
     """
-    async with start_sim(job_speed=200) as sim:
+    async with start_sim(job_speed=10_000) as sim:  # the first job ends within 10 ms
         device_id = await _setup(hass, sim)
-        while sim.state.now().microsecond > 300_000:  # the call ends within this second
+        while sim.state.now().microsecond > 100_000:  # the call ends within this second
             await asyncio.sleep(0.02)
         begun = sim.state.add_recording(
             "SD_DISK", sim.state.now(), None, recordingtype="triggered", eventid="alarm"
@@ -136,7 +136,7 @@ async def test_usb_export_of_only_a_recording_just_begun(
     async with start_sim(job_speed=200) as sim:
         sim.patch_disk("NetworkShare", status="OK")
         device_id = await _setup(hass, sim)
-        while sim.state.now().microsecond > 300_000:
+        while sim.state.now().microsecond > 100_000:  # the call ends within this second
             await asyncio.sleep(0.02)
         sim.state.add_recording("NetworkShare", sim.state.now(), None, recordingtype="triggered")
         now = dt_util.now()

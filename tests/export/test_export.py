@@ -369,7 +369,7 @@ async def test_export_as_an_event_recording_begins(sim: Simulator, exporter: Cli
         now - timedelta(seconds=20),
         recordingtype="triggered",
     )
-    while sim.state.now().microsecond > 300_000:  # the export ends within this second
+    while sim.state.now().microsecond > 100_000:  # the listing is within this second
         await asyncio.sleep(0.02)
     sim.state.add_recording("NetworkShare", sim.state.now(), None, recordingtype="triggered")
     end = dt_util.utcnow()

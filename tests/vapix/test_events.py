@@ -10,6 +10,7 @@ import logging
 import aiohttp
 import pytest
 
+from custom_components.axis_edge_storage.vapix.client import VapixClient
 from custom_components.axis_edge_storage.vapix.errors import (
     VapixCertificateMismatchError,
     VapixConnectionError,
@@ -336,20 +337,20 @@ async def test_events_over_https_with_a_pinned_certificate(
             session, sim.port, protocol="https", verify_ssl=False, ssl_fingerprint="ab" * 32
         )
         with pytest.raises(VapixCertificateMismatchError) as caught:
-            await other.ws_connect(
-                "vapix/ws-data-stream",
-                {"sources": "events", "wssession": token},
-                heartbeat=15,
-                receive_timeout=60,
-            )
+            await _open_data_stream(other, token)
         assert token not in str(caught.value)
         verified = make_client(session, sim.port, protocol="https", verify_ssl=True)
         with pytest.raises(VapixConnectionError) as failed:
-            await verified.ws_connect(
-                "vapix/ws-data-stream",
-                {"sources": "events", "wssession": token},
-                heartbeat=15,
-                receive_timeout=60,
-            )
+            await _open_data_stream(verified, token)
         assert token not in str(failed.value)
         assert failed.value.__context__ is None
+
+
+async def _open_data_stream(client: VapixClient, token: str) -> None:
+    """Open the event data stream with a token, as the event stream does."""
+    await client.ws_connect(
+        "vapix/ws-data-stream",
+        {"sources": "events", "wssession": token},
+        heartbeat=15,
+        receive_timeout=60,
+    )

@@ -33,16 +33,19 @@ LOGGER = "custom_components.axis_edge_storage.vapix"
 Script = Callable[[web.WebSocketResponse, "FakeCamera"], Awaitable[None]]
 
 
-async def subscribe(ws: web.WebSocketResponse, camera: FakeCamera) -> dict[str, Any]:
-    """Read the client's events:configure and answer it with success."""
+async def subscribe(
+    ws: web.WebSocketResponse, camera: FakeCamera, error: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Read the client's events:configure and answer it: success, or `error` when given."""
     request = await ws.receive_json()
     camera.configures.append(request)
+    answer = {"error": error} if error is not None else {"data": {}}
     await ws.send_json(
         {
             "apiVersion": "1.0",
             "context": request["context"],
             "method": "events:configure",
-            "data": {},
+            **answer,
         }
     )
     return dict(request)
@@ -161,6 +164,21 @@ def start_stream(client: VapixClient, **options: Any) -> Recorder:
     )
     recorder.task = asyncio.get_running_loop().create_task(recorder.stream.run())
     return recorder
+
+
+async def stream_until(
+    session: aiohttp.ClientSession,
+    camera: FakeCamera,
+    until: Callable[[Recorder, FakeCamera], bool],
+    **options: Any,
+) -> tuple[Recorder, EventStream]:
+    """Serve `camera`, stream from it until `until` holds, then close the stream."""
+    async with serve(camera):
+        recorder = start_stream(make_client(session, camera.port), **options)
+        await recorder.wait(lambda: until(recorder, camera))
+        assert recorder.stream is not None
+        await recorder.stream.close()
+    return recorder, recorder.stream
 
 
 def make_client(session: aiohttp.ClientSession, port: int, **options: Any) -> VapixClient:

@@ -34,6 +34,7 @@ from .test_events_fakes import (
     records,
     serve,
     start_stream,
+    stream_until,
     subscribe,
 )
 
@@ -267,13 +268,11 @@ async def test_a_broken_frame_drops_the_connection(session: aiohttp.ClientSessio
             await ws.send_frame(b"\xff\xfe not UTF-8", aiohttp.WSMsgType.TEXT)
         await hold(ws)
 
-    async with serve(FakeCamera(script=script)) as camera:
-        recorder = start_stream(make_client(session, camera.port))
-        await recorder.wait(lambda: len(recorder.states) >= 3)
-        assert recorder.stream is not None
-        await recorder.stream.close()
-    assert recorder.stream.status.last_error == "connection lost"
-    assert recorder.stream.status.reconnects == 1
+    _, stream = await stream_until(
+        session, FakeCamera(script=script), lambda r, _: len(r.states) >= 3
+    )
+    assert stream.status.last_error == "connection lost"
+    assert stream.status.reconnects == 1
 
 
 async def test_a_stream_that_lived_a_while_starts_the_backoff_over(
@@ -293,12 +292,13 @@ async def test_a_stream_that_lived_a_while_starts_the_backoff_over(
     async def delays(stable_after: float) -> list[float]:
         monkeypatch.setattr(events, "STABLE_AFTER", stable_after)
         caplog.clear()
-        async with serve(FakeCamera(script=script)) as camera:
-            recorder = start_stream(make_client(session, camera.port), backoff=(0.01, 0.08))
-            await recorder.wait(lambda: len(camera.configures) >= 5)
-            assert recorder.stream is not None
-            await recorder.stream.close()
-        assert recorder.stream.status.last_error == "closed by the camera"
+        _, stream = await stream_until(
+            session,
+            FakeCamera(script=script),
+            lambda _, camera: len(camera.configures) >= 5,
+            backoff=(0.01, 0.08),
+        )
+        assert stream.status.last_error == "closed by the camera"
         return [
             float(m.rsplit(" ", 2)[1])
             for m in records(caplog, logging.DEBUG)

@@ -25,6 +25,7 @@ from .test_events_fakes import (
     records,
     serve,
     start_stream,
+    stream_until,
     subscribe,
 )
 
@@ -152,13 +153,10 @@ async def test_malformed_messages_are_skipped_counted_and_warned_once(
         await ws.send_str(good)
         await hold(ws)
 
-    async with serve(FakeCamera(script=script)) as camera:
-        recorder = start_stream(make_client(session, camera.port))
-        await recorder.wait(lambda: len(recorder.events) == 1)
-        assert recorder.stream is not None
-        await recorder.stream.close()
-
-    status = recorder.stream.status
+    recorder, stream = await stream_until(
+        session, FakeCamera(script=script), lambda r, _: len(r.events) == 1
+    )
+    status = stream.status
     assert status.malformed == len(bad) + 1
     assert status.events == 1
     assert status.last_error == "malformed message"
@@ -184,13 +182,9 @@ async def test_oversize_message_drops_the_connection_then_it_comes_back(
             await ws.send_str(notify("tnsaxis:Storage/Recording", {"recording": "1"}))
         await hold(ws)
 
-    async with serve(FakeCamera(script=script)) as camera:
-        recorder = start_stream(make_client(session, camera.port))
-        await recorder.wait(lambda: len(recorder.events) == 1)
-        assert recorder.stream is not None
-        await recorder.stream.close()
-
-    status = recorder.stream.status
+    camera = FakeCamera(script=script)
+    recorder, stream = await stream_until(session, camera, lambda r, _: len(r.events) == 1)
+    status = stream.status
     assert recorder.states == [
         StreamState.CONNECTED,
         StreamState.DISCONNECTED,
@@ -265,15 +259,15 @@ async def test_no_answer_to_the_subscription_is_a_timeout(
         await ws.send_str(notify("tnsaxis:Storage/Recording", {"recording": "1"}))
         await hold(ws)
 
-    async with serve(FakeCamera(script=script)) as camera:
-        recorder = start_stream(make_client(session, camera.port), receive_timeout=0.3)
-        await recorder.wait(lambda: len(camera.configures) >= 2 and len(recorder.events) >= 2)
-        assert recorder.stream is not None
-        await recorder.stream.close()
-
+    recorder, stream = await stream_until(
+        session,
+        FakeCamera(script=script),
+        lambda r, camera: len(camera.configures) >= 2 and len(r.events) >= 2,
+        receive_timeout=0.3,
+    )
     assert recorder.states[0] is StreamState.DISCONNECTED
     assert StreamState.CONNECTED not in recorder.states
-    assert recorder.stream.status.last_error == "timeout"
+    assert stream.status.last_error == "timeout"
     assert len(recorder.events) >= 2  # a notification before the answer is still an event
 
 
@@ -287,16 +281,7 @@ async def test_unsupported_ends_the_stream_with_one_info_line(
     caplog.set_level(logging.INFO, LOGGER)
 
     async def refuse(ws: web.WebSocketResponse, camera: FakeCamera) -> None:
-        request = await ws.receive_json()
-        camera.configures.append(request)
-        await ws.send_json(
-            {
-                "apiVersion": "1.0",
-                "context": request["context"],
-                "method": "events:configure",
-                "error": {"code": 1100, "message": "Internal Error"},
-            }
-        )
+        await subscribe(ws, camera, error={"code": 1100, "message": "Internal Error"})
         await hold(ws)
 
     camera = FakeCamera(script=refuse if where == "configure" else None)
